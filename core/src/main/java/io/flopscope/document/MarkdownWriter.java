@@ -1,0 +1,107 @@
+package io.flopscope.document;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Writes a {@link ModuleAnalysis} in the seed's structure; {@link MarkdownReader} reads it back equal. */
+public final class MarkdownWriter {
+    private static final Pattern SKIP_WORDS = Pattern.compile("(?i)\\bskip(?:ped)?\\b[^.]*?(standard inference|default inference|\\bif\\b)");
+
+    private MarkdownWriter() {}
+
+    public static String write(ModuleAnalysis a) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Computational Cost Analysis: ").append(a.className()).append("\n\n");
+        SourceLocation s = a.source();
+        sb.append("## Source Code Location\n");
+        if (s.file() != null) sb.append("- **File**: `").append(s.file()).append("`\n");
+        if (s.className() != null) {
+            sb.append("- **Class**: `").append(s.className()).append('`');
+            if (s.classLine() != null) sb.append(" (line ").append(s.classLine()).append(')');
+            sb.append('\n');
+        }
+        if (s.init() != null) sb.append("- **Init Method**: Lines ").append(s.init()).append('\n');
+        if (s.forward() != null) sb.append("- **Forward Method**: Lines ").append(s.forward()).append('\n');
+        sb.append('\n');
+
+        sb.append("## Inference Configuration Analysis\n\n### Default Inference Conditions\n");
+        for (String c : a.conditions()) sb.append("- ").append(c).append('\n');
+        sb.append("\n### Skipped Conditional Branches\n");
+        for (SkippedBranch b : a.skipped()) {
+            sb.append("- Lines ").append(b.lines().stream().map(LineRange::toString).collect(Collectors.joining(", ")))
+              .append(": ").append(b.reason()).append('\n');
+        }
+        sb.append('\n');
+
+        if (a.parameters() != null) {
+            sb.append("## Parameters\n`(");
+            boolean kw = false;
+            boolean first = true;
+            for (Parameter p : a.parameters()) {
+                if (!first) sb.append(", ");
+                first = false;
+                if (p.keywordOnly() && !kw) { sb.append("*, "); kw = true; }
+                sb.append(p.name());
+                if (p.defaultFormula() != null) sb.append('=').append(p.defaultFormula());
+            }
+            sb.append(")`\n\n");
+            for (Parameter p : a.parameters()) {
+                if (!p.description().isEmpty()) sb.append("- `").append(p.name()).append("`: ").append(p.description()).append('\n');
+            }
+            sb.append('\n');
+        }
+
+        sb.append("## Variable and Shape Definitions\n");
+        for (Variable v : a.variables()) {
+            sb.append("- `").append(v.name()).append('`');
+            if (v.formula() != null) {
+                sb.append(" = `").append(v.formula()).append('`');
+                if (!v.description().isEmpty()) sb.append(": ").append(v.description());
+            } else {
+                sb.append(": ").append(v.description());
+            }
+            sb.append('\n');
+        }
+        sb.append('\n');
+
+        sb.append("## Line-by-Line Computational Analysis\n");
+        String phase = null;
+        for (Kernel k : a.kernels()) {
+            if (!Objects.equals(phase, k.phase()) && !k.phase().isEmpty()) {
+                sb.append("\n### ").append(k.phase()).append('\n');
+            }
+            phase = k.phase();
+            writeKernel(sb, k);
+        }
+        sb.append('\n');
+        sb.append("## Summary of Computational Kernels\n");
+        if (!a.summary().isEmpty()) sb.append(a.summary()).append('\n');
+        return sb.toString();
+    }
+
+    private static void writeKernel(StringBuilder sb, Kernel k) {
+        sb.append("\n**Line ").append(k.lines());
+        if (!k.title().isEmpty()) sb.append(": ").append(k.title());
+        sb.append("**\n");
+        if (k.code() != null) sb.append("```python\n").append(k.code()).append("\n```\n");
+        sb.append("- **Kernel Type**: ").append(k.type().label()).append('\n');
+        sb.append("- **Operation**: ").append(k.operation()).append('\n');
+        String[] analysis = k.analysis().split("\n", -1);
+        sb.append("- **Analysis**: ").append(analysis[0]).append('\n');
+        for (int i = 1; i < analysis.length; i++) {
+            String l = analysis[i];
+            if (l.startsWith("- ")) sb.append("  - ").append(l.substring(2)).append('\n');
+            else if (!l.isBlank()) sb.append(l).append('\n');
+        }
+        sb.append("- **FLOPs**: ").append(k.flops()).append('\n');
+        sb.append("- **FLOP Class**: ").append(k.flopClass().label()).append('\n');
+        sb.append("- **Memory Access**:\n");
+        sb.append("  - Read: ").append(k.read()).append('\n');
+        sb.append("  - Write: ").append(k.write()).append('\n');
+        if (k.repeat() != null) sb.append("- **Repeat**: ").append(k.repeat()).append('\n');
+        if (k.optional()) sb.append("- **Status**: skipped for standard inference\n");
+        else if (SKIP_WORDS.matcher(k.analysis()).find()) sb.append("- **Status**: counted\n");
+        if (!k.justification().isEmpty()) sb.append('\n').append(k.justification()).append('\n');
+    }
+}

@@ -1,0 +1,105 @@
+package io.flopscope.library;
+
+import io.flopscope.diag.Diagnostic;
+import io.flopscope.document.DocumentPositions;
+import io.flopscope.document.JsonCodec;
+import io.flopscope.document.MarkdownReader;
+import io.flopscope.document.ModuleAnalysis;
+import io.flopscope.document.ParsedDocument;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Analyses by fully qualified class name. Built-in documents ship as resources listed in
+ * {@code io/flopscope/library/index.txt}; short public aliases ({@code torch.nn.Linear}) come from
+ * {@code aliases.txt}. Later additions override earlier ones.
+ */
+public final class Library {
+    private static final String ROOT = "/io/flopscope/library/";
+
+    private final Map<String, LibraryEntry> entries = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new TreeMap<>();
+    private final List<Diagnostic> problems = new ArrayList<>();
+
+    public static Library builtIn() {
+        Library lib = new Library();
+        for (String line : resourceLines("aliases.txt")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) lib.aliases.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }
+        for (String name : resourceLines("index.txt")) {
+            String text = resource(name);
+            lib.addDocument("builtin:" + name, text, true);
+        }
+        return lib;
+    }
+
+    public static Library empty() { return new Library(); }
+
+    /** Adds a Markdown (.md) or JSON (.json) document; problems are collected, not thrown. */
+    public void addDocument(String file, String text, boolean builtIn) {
+        if (file.endsWith(".json")) {
+            try {
+                add(new LibraryEntry(JsonCodec.read(text), file, DocumentPositions.NONE, builtIn));
+            } catch (IllegalArgumentException e) {
+                problems.add(Diagnostic.error(file, 0, e.getMessage()));
+            }
+            return;
+        }
+        ParsedDocument d = MarkdownReader.read(file, text);
+        problems.addAll(d.problems());
+        if (d.analysis() != null) add(new LibraryEntry(d.analysis(), file, d.positions(), builtIn));
+    }
+
+    public void add(LibraryEntry e) { entries.put(e.analysis().className(), e); }
+
+    public String canonical(String className) { return aliases.getOrDefault(className, className); }
+
+    public Optional<LibraryEntry> find(String className) {
+        LibraryEntry e = entries.get(className);
+        if (e == null) e = entries.get(canonical(className));
+        return Optional.ofNullable(e);
+    }
+
+    public Optional<ModuleAnalysis> analysis(String className) { return find(className).map(LibraryEntry::analysis); }
+
+    /** Known classes whose simple name matches, for "did you mean" hints. */
+    public List<String> similar(String className) {
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        List<String> out = new ArrayList<>();
+        for (String k : entries.keySet()) if (k.endsWith("." + simple) || k.equals(simple)) out.add(k);
+        for (var a : aliases.entrySet()) if (a.getKey().endsWith("." + simple) && !out.contains(a.getKey())) out.add(a.getKey());
+        return out;
+    }
+
+    public Collection<LibraryEntry> entries() { return entries.values(); }
+    public Map<String, String> aliases() { return aliases; }
+    public List<Diagnostic> problems() { return problems; }
+
+    static List<String> resourceLines(String name) {
+        List<String> out = new ArrayList<>();
+        for (String l : resource(name).split("\\R")) {
+            String s = l.strip();
+            if (!s.isEmpty() && !s.startsWith("#")) out.add(s);
+        }
+        return out;
+    }
+
+    static String resource(String name) {
+        try (InputStream in = Library.class.getResourceAsStream(ROOT + name)) {
+            if (in == null) throw new IllegalStateException("missing built-in resource " + ROOT + name);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+package io.flopscope.resolve;
+
+import io.flopscope.diag.Diagnostic;
+import io.flopscope.diag.Severity;
+import io.flopscope.document.DocumentPositions;
+import io.flopscope.document.FlopClass;
+import io.flopscope.document.Kernel;
+import io.flopscope.document.KernelType;
+import io.flopscope.document.ModuleAnalysis;
+import io.flopscope.formula.Expr;
+import io.flopscope.formula.FormulaParser;
+import io.flopscope.formula.FormulaPrinter;
+import io.flopscope.formula.FormulaSyntaxError;
+import io.flopscope.formula.Poly;
+import io.flopscope.formula.RefTerms;
+import io.flopscope.formula.SymbolicEvaluator.SymbolicException;
+import io.flopscope.library.Library;
+import io.flopscope.library.LibraryEntry;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Expands module references into a {@link CostNode} tree with exact symbolic costs. One resolver is
+ * one memoising query: each (class, arguments) is resolved once, and a class that reaches itself is a cycle.
+ * Problems become diagnostics and {@link Unknown}s; nothing unresolved is counted as zero.
+ */
+public final class Resolver {
+    private final Library library;
+    private final boolean causal;
+    private final Map<String, CostNode> memo = new HashMap<>();
+    private final Deque<String> stack = new ArrayDeque<>();
+    private final Set<Diagnostic> diagnostics = new LinkedHashSet<>();
+
+    public Resolver(Library library, boolean causal) {
+        this.library = library;
+        this.causal = causal;
+    }
+
+    public record Resolution(CostNode root, List<Diagnostic> diagnostics) {
+        public boolean hasErrors() { return diagnostics.stream().anyMatch(Diagnostic::isError); }
+    }
+
+    /** Resolves a root module with no arguments (its parameters take their defaults). */
+    public Resolution resolve(String className) {
+        CostNode root = node(className, Map.of(), null, 0);
+        return new Resolution(root, List.copyOf(diagnostics));
+    }
+
+    public List<Diagnostic> diagnostics() { return List.copyOf(diagnostics); }
+
+    /**
+     * Checks one document without expanding its callees: every formula parses and evaluates, every
+     * reference names a known module and its arguments bind. Required parameters stay symbolic.
+     */
+    public List<Diagnostic> check(LibraryEntry entry) {
+        Frame f = new Frame(entry, Map.of(), true);
+        f.run();
+        checkStructure(entry);
+        return List.copyOf(diagnostics);
+    }
+
+    private CostNode node(String className, Map<String, Poly> args, String callerFile, int callerLine) {
+        String canonical = library.canonical(className);
+        String key = canonical + new TreeMap<>(args) + (causal ? "/causal" : "");
+        CostNode cached = memo.get(key);
+        if (cached != null) return cached;
+        LibraryEntry entry = library.find(canonical).orElse(null);
+        if (entry == null) {
+            String hint = library.similar(className).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(className)) + "?)";
+            String reason = "no analysis for module " + className + hint;
+            diagnostics.add(Diagnostic.error(callerFile, callerLine, reason));
+            return unknownNode(className, callerFile, callerLine, reason);
+        }
+        if (stack.contains(canonical)) {
+            String reason = "cycle: " + String.join(" -> ", stack) + " -> " + canonical;
+            diagnostics.add(Diagnostic.error(callerFile, callerLine, reason));
+            return unknownNode(className, callerFile, callerLine, reason);
+        }
+        stack.push(canonical);
+        try {
+            CostNode n = new Frame(entry, args, false).run();
+            memo.put(key, n);
+            return n;
+        } finally {
+            stack.pop();
+        }
+    }
+
+    private static CostNode unknownNode(String className, String file, int line, String reason) {
+        return new CostNode(className, file, Map.of(), List.of(), Cost.ZERO, Cost.ZERO, List.of(new Unknown(className, file, line, reason)));
+    }
+
+    /** The resolution of one module under one set of arguments. */
+    private final class Frame {
+        final LibraryEntry entry;
+        final ModuleAnalysis a;
+        final String file;
+        final boolean checkOnly;
+        final ModuleScope scope;
+        final List<Unknown> unknowns = new ArrayList<>();
+        final Map<String, Poly> args;
+
+        Frame(LibraryEntry entry, Map<String, Poly> args, boolean checkOnly) {
+            this.entry = entry;
+            this.a = entry.analysis();
+            this.file = entry.file();
+            this.checkOnly = checkOnly;
+            this.args = args;
+            DocumentPositions pos = entry.positions();
+            this.scope = ModuleScope.of(a, args, causal, checkOnly, (name, msg) -> {
+                int line = pos.variableLines().getOrDefault(name, pos.parametersLine());
+                problem(line, msg);
+            });
+        }
+
+        void problem(int line, String message) {
+            diagnostics.add(new Diagnostic(Severity.ERROR, file, line, 0, message));
+            unknowns.add(new Unknown(a.className(), file, line, message));
+        }
+
+        void warn(int line, String message) { diagnostics.add(new Diagnostic(Severity.WARNING, file, line, 0, message)); }
+
+        CostNode run() {
+            List<CostNode.KernelCost> kernels = new ArrayList<>();
+            Cost self = Cost.ZERO;
+            Cost cumulative = Cost.ZERO;
+            List<Unknown> all = new ArrayList<>();
+            for (int i = 0; i < a.kernels().size(); i++) {
+                Kernel k = a.kernels().get(i);
+                if (k.optional() && !checkOnly) continue;
+                CostNode.KernelCost kc = kernel(k, entry.positions().kernel(i));
+                if (kc == null) continue;
+                kernels.add(kc);
+                self = self.plus(kc.own());
+                cumulative = cumulative.plus(kc.cumulative());
+                for (CostNode.Call c : kc.calls()) all.addAll(c.node().unknowns());
+            }
+            all.addAll(0, unknowns);
+            return new CostNode(a.className(), file, Map.copyOf(args), kernels, self, cumulative, List.copyOf(new LinkedHashSet<>(all)));
+        }
+
+        private CostNode.KernelCost kernel(Kernel k, DocumentPositions.KernelPositions pos) {
+            int heading = pos.heading();
+            Poly repeat = Poly.ONE;
+            if (k.repeat() != null) {
+                Poly r = evalPlain(k.repeat(), at(pos.repeat(), heading), "repeat");
+                if (r == null) return null;
+                repeat = r;
+            }
+            Map<String, PendingCall> calls = new LinkedHashMap<>();
+            Poly flops = field(k.flops(), at(pos.flops(), heading), "FLOPs", calls);
+            Poly read = field(k.read(), at(pos.read(), heading), "Read", calls);
+            Poly write = field(k.write(), at(pos.write(), heading), "Write", calls);
+            if (flops == null || read == null || write == null) return null;
+            if (k.type() == KernelType.BASIC && !calls.isEmpty()) {
+                warn(heading, "basic kernel at line " + k.lines() + " references a module; mark it composite");
+            }
+            if (k.type() == KernelType.COMPOSITE && calls.isEmpty()) {
+                warn(heading, "composite kernel at line " + k.lines() + " references no module; mark it basic");
+            }
+            Cost own = new Cost(k.flopClass() == FlopClass.MATMUL ? flops : Poly.ZERO,
+                    k.flopClass() == FlopClass.VECTOR ? flops : Poly.ZERO, read, write).times(repeat);
+            List<CostNode.Call> resolved = new ArrayList<>();
+            for (PendingCall pc : calls.values()) {
+                LibraryEntry callee = library.find(pc.ref.className()).orElse(null);
+                if (callee == null) {
+                    String hint = library.similar(pc.ref.className()).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(pc.ref.className())) + "?)";
+                    problem(pc.line, "unknown module ${" + pc.ref.className() + "}" + hint);
+                    continue;
+                }
+                ArgumentBinder.Bound bound = ArgumentBinder.bind(callee.analysis(), pc.ref, scope.evaluator());
+                if (!bound.errors().isEmpty()) {
+                    for (String e : bound.errors()) problem(pc.line, e);
+                    continue;
+                }
+                if (checkOnly) continue;
+                CostNode child = node(pc.ref.className(), bound.values(), file, pc.line);
+                resolved.add(new CostNode.Call(pc.multiplier.multiply(repeat), child, pc.line));
+            }
+            return new CostNode.KernelCost(k, own, resolved);
+        }
+
+        private int at(int line, int fallback) { return line > 0 ? line : fallback; }
+
+        private Poly evalPlain(String text, int line, String what) {
+            try {
+                return scope.evaluator().eval(FormulaParser.parse(text));
+            } catch (FormulaSyntaxError e) {
+                problem(line, what + " does not parse: " + e.getMessage());
+            } catch (SymbolicException e) {
+                problem(line, what + ": " + scope.explain(e));
+            }
+            return null;
+        }
+
+        /** The residual (basic) part of one cost field; module references go to {@code calls}. */
+        private Poly field(String text, int line, String what, Map<String, PendingCall> calls) {
+            Expr e;
+            try {
+                e = FormulaParser.parse(text);
+            } catch (FormulaSyntaxError ex) {
+                problem(line, what + " does not parse: " + ex.getMessage());
+                return null;
+            }
+            try {
+                RefTerms t = RefTerms.split(e);
+                for (RefTerms.Term term : t.refs()) {
+                    Poly m = scope.evaluator().eval(term.multiplier());
+                    String key = term.ref().className() + FormulaPrinter.print(term.ref());
+                    PendingCall existing = calls.get(key);
+                    if (existing == null) calls.put(key, new PendingCall(term.ref(), m, line));
+                    else if (existing.line != line && !existing.multiplier.equals(m)) {
+                        warn(line, what + " counts ${" + term.ref().className() + "} " + m.toFormula() + " times but an earlier field counts it "
+                                + existing.multiplier.toFormula() + " times; the first is used");
+                    }
+                }
+                return scope.evaluator().eval(t.residual());
+            } catch (SymbolicException ex) {
+                problem(line, what + ": " + scope.explain(ex));
+                return null;
+            }
+        }
+    }
+
+    private record PendingCall(Expr.Ref ref, Poly multiplier, int line) {}
+
+    /** Structure checks that need no evaluation: kernel lines inside forward(), overlapping kernels. */
+    private void checkStructure(LibraryEntry entry) {
+        ModuleAnalysis a = entry.analysis();
+        var fwd = a.source().forward();
+        for (int i = 0; i < a.kernels().size(); i++) {
+            Kernel k = a.kernels().get(i);
+            int line = entry.positions().kernel(i).heading();
+            if (fwd != null && !fwd.contains(k.lines())) {
+                diagnostics.add(Diagnostic.error(entry.file(), line, "kernel lines " + k.lines() + " lie outside the forward method (lines " + fwd + ")"));
+            }
+            for (int j = 0; j < i; j++) {
+                Kernel o = a.kernels().get(j);
+                if (o.lines().start() <= k.lines().end() && k.lines().start() <= o.lines().end() && !o.optional() && !k.optional()) {
+                    diagnostics.add(Diagnostic.warning(entry.file(), line, "kernel lines " + k.lines() + " overlap kernel lines " + o.lines() + ": a line may be counted twice"));
+                }
+            }
+        }
+    }
+}
