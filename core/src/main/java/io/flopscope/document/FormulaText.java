@@ -28,7 +28,8 @@ public final class FormulaText {
         List<String> comments = new ArrayList<>();
         FormulaSyntaxError first = tryParse(s);
         if (first == null) return new Cleaned(s, comments, null, offset);
-        String t = s;
+        String t = stripProseGroups(s, comments);
+        if (!t.equals(s) && !t.isEmpty() && tryParse(t) == null) return new Cleaned(t, comments, null, offset);
         for (int guard = 0; guard < 4; guard++) {
             String before = t;
             var unit = UNIT.matcher(t);
@@ -49,6 +50,39 @@ public final class FormulaText {
             if (!t.isEmpty() && tryParse(t) == null) return new Cleaned(t, comments, null, offset);
         }
         return new Cleaned(s, comments, first, offset);
+    }
+
+    /** Removes "(for attention_mask)"-style prose anywhere: a parenthesised group of several words that is no formula. */
+    private static String stripProseGroups(String s, List<String> comments) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '(' && !(i > 0 && s.charAt(i - 1) == '}')) {
+                int close = matchingClose(s, i);
+                if (close > 0) {
+                    String inner = s.substring(i + 1, close).strip();
+                    if (inner.matches(".*[A-Za-z]+\\s+[A-Za-z]+.*") && tryParse(inner) != null) {
+                        comments.add(inner);
+                        i = close + 1;
+                        continue;
+                    }
+                }
+            }
+            out.append(c);
+            i++;
+        }
+        return out.toString().replaceAll("\\s+", " ").strip();
+    }
+
+    private static int matchingClose(String t, int open) {
+        int depth = 0;
+        for (int i = open; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '(') depth++;
+            else if (c == ')' && --depth == 0) return i;
+        }
+        return -1;
     }
 
     private static int matchingOpen(String t) {

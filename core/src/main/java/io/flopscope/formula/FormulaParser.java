@@ -17,7 +17,7 @@ import java.util.Set;
  * '×' and '·' are read as '*'. True/False/None read as 1/0/0 (Python's meaning in arguments).
  */
 public final class FormulaParser {
-    public static final Set<String> FUNCTIONS = Set.of("min", "max", "ceil", "floor", "ceil_div", "attn_pairs");
+    public static final Set<String> FUNCTIONS = Set.of("min", "max", "ceil", "floor", "ceil_div", "attn_pairs", "positive");
 
     private final String src;
     private int pos;

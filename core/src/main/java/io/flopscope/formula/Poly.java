@@ -101,6 +101,12 @@ public final class Poly {
         if (p.isConstant()) return constant(Rational.of(p.constantValue().ceil()));
         return atom(new Atom.Fn("ceil", List.of(p)));
     }
+    /** 1 when p &gt; 0, else 0: a cost that exists only on one side of a branch (a cache that is present). */
+    public static Poly positive(Poly p) {
+        if (p.isConstant()) return p.constantValue().signum() > 0 ? ONE : ZERO;
+        return atom(new Atom.Fn("positive", List.of(p)));
+    }
+
     public static Poly minMax(String fn, List<Poly> args) {
         List<Poly> distinct = new ArrayList<>(new TreeSet<>(Comparator.comparing(Poly::toFormula)) {{ addAll(args); }});
         if (distinct.size() == 1) return distinct.get(0);
@@ -142,6 +148,7 @@ public final class Poly {
             case "ceil" -> ceil(args.get(0));
             case "min", "max" -> minMax(name, args);
             case "inv" -> ONE.divide(args.get(0));
+            case "positive" -> positive(args.get(0));
             default -> throw new IllegalArgumentException("unknown function " + name);
         };
     }
@@ -171,6 +178,7 @@ public final class Poly {
             case "min" -> Collections.min(args);
             case "max" -> Collections.max(args);
             case "inv" -> Rational.ONE.divide(args.get(0));
+            case "positive" -> args.get(0).signum() > 0 ? Rational.ONE : Rational.ZERO;
             default -> throw new IllegalArgumentException(fn.name());
         };
     }

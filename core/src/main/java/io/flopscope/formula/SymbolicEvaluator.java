@@ -69,6 +69,7 @@ public final class SymbolicEvaluator {
                 yield Poly.minMax(c.function(), args);
             }
             case "ceil" -> { arity(c, 1); yield Poly.ceil(args.get(0)); }
+            case "positive" -> { arity(c, 1); yield Poly.positive(args.get(0)); }
             case "floor" -> { arity(c, 1); yield Poly.floor(args.get(0)); }
             case "ceil_div" -> { arity(c, 2); yield Poly.ceil(divide(args.get(0), args.get(1), c)); }
             case "attn_pairs" -> {

@@ -28,6 +28,7 @@ public final class Library {
 
     private final Map<String, LibraryEntry> entries = new LinkedHashMap<>();
     private final Map<String, String> aliases = new TreeMap<>();
+    private final Map<String, String> redirects = new TreeMap<>();
     private final List<Diagnostic> problems = new ArrayList<>();
 
     public static Library builtIn() {
@@ -62,11 +63,38 @@ public final class Library {
 
     public void add(LibraryEntry e) { entries.put(e.analysis().className(), e); }
 
-    public String canonical(String className) { return aliases.getOrDefault(className, className); }
+    public String canonical(String className) {
+        String c = aliases.getOrDefault(className, className);
+        return redirects.getOrDefault(c, c);
+    }
+
+    /** Uses {@code to}'s analysis wherever {@code from} is referenced (an implementation choice such as eager attention). */
+    public void redirect(String from, String to) { redirects.put(canonical(from), canonical(to)); }
+
+    /**
+     * Applies an attention implementation ("eager", "sdpa") from {@code implementations.txt}; false when the
+     * library knows no such implementation.
+     */
+    public boolean useImplementation(String name) {
+        boolean known = false;
+        for (String line : resourceLines("implementations.txt")) {
+            int colon = line.indexOf(':');
+            int arrow = line.indexOf("->");
+            if (colon < 0 || arrow < 0) continue;
+            String impl = line.substring(0, colon).strip();
+            if (!impl.equals(name)) continue;
+            known = true;
+            String from = line.substring(colon + 1, arrow).strip();
+            String to = line.substring(arrow + 2).strip();
+            if (!from.equals(to)) redirect(from, to);
+        }
+        return known;
+    }
 
     public Optional<LibraryEntry> find(String className) {
-        LibraryEntry e = entries.get(className);
-        if (e == null) e = entries.get(canonical(className));
+        String c = canonical(className);
+        LibraryEntry e = entries.get(c);
+        if (e == null) e = entries.get(className);
         return Optional.ofNullable(e);
     }
 

@@ -1,0 +1,36 @@
+package io.flopscope.cli;
+
+import io.flopscope.library.Library;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import picocli.CommandLine.Option;
+
+/** --library DIR... and --attn: which analyses compose a model. */
+final class LibraryOptions {
+    @Option(names = "--library", paramLabel = "DIR", description = "Add or override analyses from a folder of .md/.json documents (repeatable).")
+    List<Path> libraries = new ArrayList<>();
+
+    @Option(names = "--attn", paramLabel = "IMPL", description = "Attention implementation: eager or sdpa (default: the library's, sdpa for GPT-2).")
+    String attn;
+
+    Library build() {
+        Library lib = Library.builtIn();
+        for (Path dir : libraries) {
+            if (!Files.isDirectory(dir)) throw UserError.usage("--library " + dir + ": not a folder");
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.filter(x -> x.toString().endsWith(".md") || x.toString().endsWith(".json")).sorted().toList()) {
+                    lib.addDocument(f.toString(), Files.readString(f, StandardCharsets.UTF_8), false);
+                }
+            } catch (IOException e) {
+                throw UserError.failed("cannot read " + dir + ": " + e.getMessage());
+            }
+        }
+        if (attn != null && !lib.useImplementation(attn)) throw UserError.usage("--attn " + attn + ": unknown implementation (expected eager or sdpa)");
+        return lib;
+    }
+}

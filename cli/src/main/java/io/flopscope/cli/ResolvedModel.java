@@ -1,0 +1,25 @@
+package io.flopscope.cli;
+
+import io.flopscope.diag.Diagnostic;
+import io.flopscope.evaluate.ModelConfig;
+import io.flopscope.library.Library;
+import io.flopscope.resolve.Resolver;
+import java.io.PrintWriter;
+
+/** A model's config, its root analysis and the resolved symbolic cost tree. */
+record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution resolution) {
+
+    static ResolvedModel of(String model, String moduleClass, Library library, boolean causal, PrintWriter err) {
+        ModelConfig config = ModelLoader.load(model);
+        String root = moduleClass != null ? moduleClass : config.rootClass().orElseThrow(() -> UserError.failed(
+                config.name() + ": no architectures[0] or model_type to pick the root module; pass --module CLASS"));
+        if (library.find(root).isEmpty()) {
+            throw UserError.failed("no analysis for " + root + (library.similar(root).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(root)) + "?)")
+                    + "; add one with --library DIR");
+        }
+        for (Diagnostic d : library.problems()) if (d.isError()) err.println(d);
+        Resolver.Resolution r = new Resolver(library, causal).resolve(root);
+        for (Diagnostic d : r.diagnostics()) err.println(d);
+        return new ResolvedModel(config, root, r);
+    }
+}

@@ -1,0 +1,122 @@
+package io.flopscope.evaluate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flopscope.formula.FormulaParser;
+import io.flopscope.formula.FormulaSyntaxError;
+import io.flopscope.formula.Poly;
+import io.flopscope.formula.Rational;
+import io.flopscope.formula.SymbolicEvaluator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A model's {@code config.json} with Hugging Face's conventions: attribute_map aliases
+ * (hidden_size → n_embd) and the config class's defaults for absent or null fields
+ * (GPT-2's n_inner → 4·n_embd), from {@code io/flopscope/config/<model_type>.json}.
+ */
+public final class ModelConfig {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String name;
+    private final JsonNode raw;
+    private final String modelType;
+    private final Map<String, String> aliases = new LinkedHashMap<>();
+    private final JsonNode defaults;
+    private final String modelingModule;
+    private final Map<String, Rational> overrides = new LinkedHashMap<>();
+
+    private ModelConfig(String name, JsonNode raw) {
+        this.name = name;
+        this.raw = raw;
+        this.modelType = raw.path("model_type").asText("");
+        JsonNode family = familyDefaults(modelType);
+        family.path("attribute_map").fields().forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText()));
+        raw.path("attribute_map").fields().forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText()));
+        this.defaults = family.path("defaults");
+        this.modelingModule = family.path("modeling_module").asText(modelType.isEmpty() ? "" : "transformers.models." + modelType + ".modeling_" + modelType);
+    }
+
+    /** Parses a config.json text; throws IllegalArgumentException with a readable reason. */
+    public static ModelConfig parse(String name, String json) {
+        JsonNode n;
+        try {
+            n = MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + ": not a valid config.json: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (n == null || !n.isObject()) throw new IllegalArgumentException(name + ": a config.json must hold a JSON object");
+        return new ModelConfig(name, n);
+    }
+
+    public String name() { return name; }
+    public String modelType() { return modelType; }
+    public JsonNode raw() { return raw; }
+
+    /** The root class: architectures[0] in the model type's modeling module. */
+    public Optional<String> rootClass() {
+        JsonNode arch = raw.path("architectures");
+        if (!arch.isArray() || arch.isEmpty() || modelingModule.isEmpty()) return Optional.empty();
+        return Optional.of(modelingModule + "." + arch.get(0).asText());
+    }
+
+    /** The dtype named by torch_dtype (or dtype), if any. */
+    public Optional<Dtype> torchDtype() {
+        String t = raw.hasNonNull("torch_dtype") ? raw.get("torch_dtype").asText() : raw.hasNonNull("dtype") ? raw.get("dtype").asText() : null;
+        return Dtype.parse(t);
+    }
+
+    /** Sets a field from the command line (--set key=value). */
+    public void override(String key, Rational value) { overrides.put(key, value); }
+
+    /** The numeric value of config.&lt;field&gt;, following aliases and defaults; empty when absent everywhere. */
+    public Optional<Rational> value(String field) { return value(field, new HashSet<>()); }
+
+    private Optional<Rational> value(String field, Set<String> visiting) {
+        if (!visiting.add(field)) throw new IllegalArgumentException(name + ": config default for '" + field + "' refers to itself");
+        if (overrides.containsKey(field)) return Optional.of(overrides.get(field));
+        String target = aliases.getOrDefault(field, field);
+        if (overrides.containsKey(target)) return Optional.of(overrides.get(target));
+        JsonNode v = raw.get(target);
+        if (v == null || v.isNull()) v = raw.get(field);
+        if (v != null && !v.isNull()) return Optional.of(number(field, v, visiting));
+        JsonNode d = defaults.get(target);
+        if (d == null) d = defaults.get(field);
+        if (d == null || d.isNull()) return Optional.empty();
+        return Optional.of(number(field, d, visiting));
+    }
+
+    private Rational number(String field, JsonNode v, Set<String> visiting) {
+        if (v.isBoolean()) return v.asBoolean() ? Rational.ONE : Rational.ZERO;
+        if (v.isIntegralNumber()) return Rational.of(v.bigIntegerValue());
+        if (v.isNumber()) return Rational.parse(v.decimalValue().toPlainString());
+        if (v.isTextual()) {
+            // a default written as a formula over other fields ("4 * n_embd")
+            try {
+                Poly p = new SymbolicEvaluator(n -> value(n, new HashSet<>(visiting)).map(Poly::constant).orElse(null), false)
+                        .eval(FormulaParser.parse(v.asText()));
+                if (p.isConstant()) return p.constantValue();
+            } catch (FormulaSyntaxError | SymbolicEvaluator.SymbolicException e) {
+                // fall through: not numeric
+            }
+        }
+        throw new IllegalArgumentException(name + ": config field '" + field + "' is not a number: " + v);
+    }
+
+    private static JsonNode familyDefaults(String modelType) {
+        if (modelType.isEmpty() || !modelType.matches("[\\w-]+")) return MAPPER.createObjectNode();
+        try (InputStream in = ModelConfig.class.getResourceAsStream("/io/flopscope/config/" + modelType + ".json")) {
+            if (in == null) return MAPPER.createObjectNode();
+            return MAPPER.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.flopscope.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flopscope.evaluate.Numbers;
+import io.flopscope.evaluate.Scenario;
+import io.flopscope.formula.Rational;
+import io.flopscope.resolve.Unknown;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders an evaluated cost tree as text, JSON, CSV or Markdown. Pure: returns strings. */
+public final class CostReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final String model;
+    private final Scenario scenario;
+    private final boolean causal;
+    private final EvaluatedNode root;
+    private final List<Unknown> unknowns;
+    private final int depth;
+
+    public CostReport(String model, Scenario scenario, boolean causal, EvaluatedNode root, List<Unknown> unknowns, int depth) {
+        this.model = model;
+        this.scenario = scenario;
+        this.causal = causal;
+        this.root = root;
+        this.unknowns = unknowns;
+        this.depth = depth;
+    }
+
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        Numbers t = root.total();
+        sb.append(model).append(" · ").append(scenarioLine()).append('\n');
+        sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %12s %12s %12s %7s%n", "module", "repeat", "self FLOPs", "FLOPs", "read", "written", "share"));
+        row(sb, root, "", true, 0, t.flops());
+        sb.append('\n');
+        sb.append("total FLOPs    ").append(Units.si(t.flops(), "FLOP")).append("  (matmul ").append(Units.si(t.matmulFlops(), "FLOP"))
+          .append(", vector ").append(Units.si(t.vectorFlops(), "FLOP")).append(")\n");
+        sb.append("bytes read     ").append(Units.si(t.bytesRead(), "B")).append('\n');
+        sb.append("bytes written  ").append(Units.si(t.bytesWritten(), "B")).append('\n');
+        sb.append("exact          flops=").append(exact(t.flops())).append(" matmul_flops=").append(exact(t.matmulFlops()))
+          .append(" vector_flops=").append(exact(t.vectorFlops())).append(" bytes_read=").append(exact(t.bytesRead()))
+          .append(" bytes_written=").append(exact(t.bytesWritten())).append('\n');
+        appendUnknowns(sb);
+        return sb.toString();
+    }
+
+    private void appendUnknowns(StringBuilder sb) {
+        if (unknowns.isEmpty()) return;
+        sb.append("\nINCOMPLETE: ").append(unknowns.size()).append(" part").append(unknowns.size() == 1 ? "" : "s")
+          .append(" could not be analysed and are NOT in the totals:\n");
+        for (Unknown u : unknowns) sb.append("  ").append(u).append('\n');
+    }
+
+    private void row(StringBuilder sb, EvaluatedNode n, String indent, boolean last, int level, Rational whole) {
+        String name = level == 0 ? n.simpleName() : indent + (last ? "└─ " : "├─ ") + n.simpleName() + (n.via() == null ? "" : " (" + n.via() + ")");
+        if (name.length() > 58) name = name.substring(0, 57) + "…";
+        Numbers total = n.total();
+        sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %12s %12s %12s %7s%n", name, "×" + n.repeat().toDecimalString(),
+                Units.si(EvaluatedNode.scale(n.self(), n.repeat()).flops(), "F"), Units.si(total.flops(), "F"),
+                Units.si(total.bytesRead(), "B"), Units.si(total.bytesWritten(), "B"), Units.percent(total.flops(), whole)));
+        if (depth >= 0 && level >= depth) return;
+        String childIndent = level == 0 ? "" : indent + (last ? "   " : "│  ");
+        for (int i = 0; i < n.children().size(); i++) row(sb, n.children().get(i), childIndent, i == n.children().size() - 1, level + 1, whole);
+    }
+
+    private String scenarioLine() {
+        return String.format(Locale.ROOT, "%s batch_size=%d seq_len=%d cache_len=%d weights=%s activations=%s kv=%s%s",
+                scenario.phase().name().toLowerCase(Locale.ROOT), scenario.batchSize(), scenario.seqLen(), scenario.cacheLen(),
+                scenario.weights().id, scenario.activations().id, scenario.kvCache().id, causal ? " causal" : "");
+    }
+
+    public String json() {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("model", model);
+        ObjectNode s = o.putObject("scenario");
+        s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
+        s.put("batch_size", scenario.batchSize());
+        s.put("seq_len", scenario.seqLen());
+        s.put("cache_len", scenario.cacheLen());
+        s.put("weight_dtype", scenario.weights().id);
+        s.put("activation_dtype", scenario.activations().id);
+        s.put("kv_dtype", scenario.kvCache().id);
+        s.put("causal", causal);
+        o.set("totals", numbers(root.total()));
+        o.put("complete", unknowns.isEmpty());
+        ArrayNode u = o.putArray("unanalysed");
+        for (Unknown x : unknowns) {
+            ObjectNode n = u.addObject();
+            n.put("class", x.className());
+            n.put("file", x.file());
+            n.put("line", x.line());
+            n.put("reason", x.reason());
+        }
+        o.set("tree", node(root, 0));
+        try {
+            return MAPPER.writeValueAsString(o) + "\n";
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode node(EvaluatedNode n, int level) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("class", n.className());
+        if (n.via() != null) { o.put("via", n.via()); o.put("line", n.line()); }
+        putNumber(o, "repeat", n.repeat());
+        o.set("self", numbers(n.self()));
+        o.set("cumulative", numbers(n.cumulative()));
+        o.set("total", numbers(n.total()));
+        ArrayNode ks = o.putArray("kernels");
+        for (EvaluatedNode.EvaluatedKernel k : n.kernels()) {
+            ObjectNode kn = ks.addObject();
+            kn.put("line", k.line());
+            kn.put("title", k.title());
+            kn.put("flop_class", k.flopClass().label());
+            kn.setAll(numbers(k.numbers()));
+        }
+        ArrayNode cs = o.putArray("children");
+        if (depth < 0 || level < depth) for (EvaluatedNode c : n.children()) cs.add(node(c, level + 1));
+        return o;
+    }
+
+    static ObjectNode numbers(Numbers x) {
+        ObjectNode o = MAPPER.createObjectNode();
+        putNumber(o, "flops", x.flops());
+        putNumber(o, "matmul_flops", x.matmulFlops());
+        putNumber(o, "vector_flops", x.vectorFlops());
+        putNumber(o, "bytes_read", x.bytesRead());
+        putNumber(o, "bytes_written", x.bytesWritten());
+        return o;
+    }
+
+    /** Exact integers as JSON numbers; a non-integer (int4 halves) as an exact decimal number. */
+    static void putNumber(ObjectNode o, String field, Rational r) {
+        if (r.isInteger()) o.put(field, r.num());
+        else {
+            String d = r.toDecimalString();
+            if (d.contains("/")) o.put(field, d);
+            else o.put(field, new BigDecimal(d));
+        }
+    }
+
+    static String exact(Rational r) { return r.toDecimalString(); }
+
+    public String csv() {
+        StringBuilder sb = new StringBuilder("path,class,line,repeat,self_flops,flops,matmul_flops,vector_flops,bytes_read,bytes_written\n");
+        csvRow(sb, root, root.simpleName(), 0);
+        return sb.toString();
+    }
+
+    private void csvRow(StringBuilder sb, EvaluatedNode n, String path, int level) {
+        Numbers t = n.total();
+        sb.append(csvField(path)).append(',').append(n.className()).append(',').append(n.line()).append(',').append(n.repeat().toDecimalString()).append(',')
+          .append(exact(EvaluatedNode.scale(n.self(), n.repeat()).flops())).append(',').append(exact(t.flops())).append(',').append(exact(t.matmulFlops())).append(',')
+          .append(exact(t.vectorFlops())).append(',').append(exact(t.bytesRead())).append(',').append(exact(t.bytesWritten())).append('\n');
+        if (depth >= 0 && level >= depth) return;
+        for (EvaluatedNode c : n.children()) csvRow(sb, c, path + "/" + c.simpleName() + "@" + c.line(), level + 1);
+    }
+
+    private static String csvField(String s) { return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s; }
+
+    public String markdown() {
+        StringBuilder sb = new StringBuilder("# Cost of ").append(model).append("\n\n").append(scenarioLine()).append("\n\n");
+        sb.append("| module | repeat | FLOPs | matmul | vector | read | written | share |\n|---|--:|--:|--:|--:|--:|--:|--:|\n");
+        mdRow(sb, root, 0, root.total().flops());
+        Numbers t = root.total();
+        sb.append("\n**Totals:** ").append(exact(t.flops())).append(" FLOPs (matmul ").append(exact(t.matmulFlops())).append(", vector ")
+          .append(exact(t.vectorFlops())).append("), ").append(exact(t.bytesRead())).append(" bytes read, ").append(exact(t.bytesWritten())).append(" bytes written.\n");
+        if (!unknowns.isEmpty()) {
+            sb.append("\n**Incomplete:** not analysed, not in the totals:\n\n");
+            for (Unknown u : unknowns) sb.append("- `").append(u).append("`\n");
+        }
+        return sb.toString();
+    }
+
+    private void mdRow(StringBuilder sb, EvaluatedNode n, int level, Rational whole) {
+        Numbers t = n.total();
+        sb.append("| ").append("&nbsp;&nbsp;".repeat(level)).append(n.simpleName()).append(n.via() == null ? "" : " (" + n.via() + ")")
+          .append(" | ").append(n.repeat().toDecimalString()).append(" | ").append(Units.si(t.flops(), "FLOP")).append(" | ").append(Units.si(t.matmulFlops(), "FLOP"))
+          .append(" | ").append(Units.si(t.vectorFlops(), "FLOP")).append(" | ").append(Units.si(t.bytesRead(), "B")).append(" | ")
+          .append(Units.si(t.bytesWritten(), "B")).append(" | ").append(Units.percent(t.flops(), whole)).append(" |\n");
+        if (depth >= 0 && level >= depth) return;
+        for (EvaluatedNode c : n.children()) mdRow(sb, c, level + 1, whole);
+    }
+
+}
