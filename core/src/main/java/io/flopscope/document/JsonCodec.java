@@ -95,7 +95,7 @@ public final class JsonCodec {
         if (o == null || !o.isObject()) throw new IllegalArgumentException("expected a JSON object");
         JsonNode src = o.path("source");
         SourceLocation loc = new SourceLocation(optText(src, "file"), optText(src, "class"),
-                src.has("class_line") ? src.get("class_line").asInt() : null, optRange(src, "init"), optRange(src, "forward"));
+                src.has("class_line") ? src.get("class_line").asInt() : null, optRange(src, "forward"), optRange(src, "init"));
         List<String> conds = new ArrayList<>();
         o.path("conditions").forEach(n -> conds.add(n.asText()));
         List<SkippedBranch> skipped = new ArrayList<>();

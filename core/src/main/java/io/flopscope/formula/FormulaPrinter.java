@@ -10,8 +10,13 @@ public final class FormulaPrinter {
 
     private static String print(Expr e, int outer) {
         if (e instanceof Expr.Num n) {
-            return n.value().signum() < 0 || !n.value().isInteger()
-                    ? wrap(n.value().toString(), outer > 0 || !n.value().isInteger()) : n.value().toString();
+            // print negative and fractional constants exactly as their parse (a negation, a division) prints
+            Rational v = n.value();
+            if (v.signum() < 0) return print(new Expr.Neg(new Expr.Num(v.negate(), -1), -1), outer);
+            if (!v.isInteger()) {
+                return print(new Expr.Binary(Expr.Op.DIV, new Expr.Num(Rational.of(v.num()), -1), new Expr.Num(Rational.of(v.den()), -1), -1), outer);
+            }
+            return v.toString();
         }
         if (e instanceof Expr.Var v) return v.name();
         if (e instanceof Expr.Neg n) return wrap("-" + print(n.operand(), 3), outer > 3);

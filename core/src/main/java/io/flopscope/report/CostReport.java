@@ -37,7 +37,7 @@ public final class CostReport {
         Numbers t = root.total();
         sb.append(model).append(" · ").append(scenarioLine()).append('\n');
         sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %12s %12s %12s %7s%n", "module", "repeat", "self FLOPs", "FLOPs", "read", "written", "share"));
-        row(sb, root, "", true, 0, t.flops());
+        row(sb, root, "", true, 0, t.flops(), Rational.ONE);
         sb.append('\n');
         sb.append("total FLOPs    ").append(Units.si(t.flops(), "FLOP")).append("  (matmul ").append(Units.si(t.matmulFlops(), "FLOP"))
           .append(", vector ").append(Units.si(t.vectorFlops(), "FLOP")).append(")\n");
@@ -57,16 +57,18 @@ public final class CostReport {
         for (Unknown u : unknowns) sb.append("  ").append(u).append('\n');
     }
 
-    private void row(StringBuilder sb, EvaluatedNode n, String indent, boolean last, int level, Rational whole) {
+    /** Figures are totals over every instance: mult is the product of the repeats above this node. */
+    private void row(StringBuilder sb, EvaluatedNode n, String indent, boolean last, int level, Rational whole, Rational mult) {
+        Rational all = mult.multiply(n.repeat());
         String name = level == 0 ? n.simpleName() : indent + (last ? "└─ " : "├─ ") + n.simpleName() + (n.via() == null ? "" : " (" + n.via() + ")");
         if (name.length() > 58) name = name.substring(0, 57) + "…";
-        Numbers total = n.total();
+        Numbers total = EvaluatedNode.scale(n.cumulative(), all);
         sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %12s %12s %12s %7s%n", name, "×" + n.repeat().toDecimalString(),
-                Units.si(EvaluatedNode.scale(n.self(), n.repeat()).flops(), "F"), Units.si(total.flops(), "F"),
+                Units.si(EvaluatedNode.scale(n.self(), all).flops(), "F"), Units.si(total.flops(), "F"),
                 Units.si(total.bytesRead(), "B"), Units.si(total.bytesWritten(), "B"), Units.percent(total.flops(), whole)));
         if (depth >= 0 && level >= depth) return;
         String childIndent = level == 0 ? "" : indent + (last ? "   " : "│  ");
-        for (int i = 0; i < n.children().size(); i++) row(sb, n.children().get(i), childIndent, i == n.children().size() - 1, level + 1, whole);
+        for (int i = 0; i < n.children().size(); i++) row(sb, n.children().get(i), childIndent, i == n.children().size() - 1, level + 1, whole, all);
     }
 
     private String scenarioLine() {
@@ -149,18 +151,19 @@ public final class CostReport {
     static String exact(Rational r) { return r.toDecimalString(); }
 
     public String csv() {
-        StringBuilder sb = new StringBuilder("path,class,line,repeat,self_flops,flops,matmul_flops,vector_flops,bytes_read,bytes_written\n");
-        csvRow(sb, root, root.simpleName(), 0);
+        StringBuilder sb = new StringBuilder("path,class,line,repeat,instances,self_flops,flops,matmul_flops,vector_flops,bytes_read,bytes_written\n");
+        csvRow(sb, root, root.simpleName(), 0, Rational.ONE);
         return sb.toString();
     }
 
-    private void csvRow(StringBuilder sb, EvaluatedNode n, String path, int level) {
-        Numbers t = n.total();
+    private void csvRow(StringBuilder sb, EvaluatedNode n, String path, int level, Rational mult) {
+        Rational all = mult.multiply(n.repeat());
+        Numbers t = EvaluatedNode.scale(n.cumulative(), all);
         sb.append(csvField(path)).append(',').append(n.className()).append(',').append(n.line()).append(',').append(n.repeat().toDecimalString()).append(',')
-          .append(exact(EvaluatedNode.scale(n.self(), n.repeat()).flops())).append(',').append(exact(t.flops())).append(',').append(exact(t.matmulFlops())).append(',')
+          .append(all.toDecimalString()).append(',').append(exact(EvaluatedNode.scale(n.self(), all).flops())).append(',').append(exact(t.flops())).append(',').append(exact(t.matmulFlops())).append(',')
           .append(exact(t.vectorFlops())).append(',').append(exact(t.bytesRead())).append(',').append(exact(t.bytesWritten())).append('\n');
         if (depth >= 0 && level >= depth) return;
-        for (EvaluatedNode c : n.children()) csvRow(sb, c, path + "/" + c.simpleName() + "@" + c.line(), level + 1);
+        for (EvaluatedNode c : n.children()) csvRow(sb, c, path + "/" + c.simpleName() + "@" + c.line(), level + 1, all);
     }
 
     private static String csvField(String s) { return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s; }
@@ -168,7 +171,7 @@ public final class CostReport {
     public String markdown() {
         StringBuilder sb = new StringBuilder("# Cost of ").append(model).append("\n\n").append(scenarioLine()).append("\n\n");
         sb.append("| module | repeat | FLOPs | matmul | vector | read | written | share |\n|---|--:|--:|--:|--:|--:|--:|--:|\n");
-        mdRow(sb, root, 0, root.total().flops());
+        mdRow(sb, root, 0, root.total().flops(), Rational.ONE);
         Numbers t = root.total();
         sb.append("\n**Totals:** ").append(exact(t.flops())).append(" FLOPs (matmul ").append(exact(t.matmulFlops())).append(", vector ")
           .append(exact(t.vectorFlops())).append("), ").append(exact(t.bytesRead())).append(" bytes read, ").append(exact(t.bytesWritten())).append(" bytes written.\n");
@@ -179,14 +182,15 @@ public final class CostReport {
         return sb.toString();
     }
 
-    private void mdRow(StringBuilder sb, EvaluatedNode n, int level, Rational whole) {
-        Numbers t = n.total();
+    private void mdRow(StringBuilder sb, EvaluatedNode n, int level, Rational whole, Rational mult) {
+        Rational all = mult.multiply(n.repeat());
+        Numbers t = EvaluatedNode.scale(n.cumulative(), all);
         sb.append("| ").append("&nbsp;&nbsp;".repeat(level)).append(n.simpleName()).append(n.via() == null ? "" : " (" + n.via() + ")")
           .append(" | ").append(n.repeat().toDecimalString()).append(" | ").append(Units.si(t.flops(), "FLOP")).append(" | ").append(Units.si(t.matmulFlops(), "FLOP"))
           .append(" | ").append(Units.si(t.vectorFlops(), "FLOP")).append(" | ").append(Units.si(t.bytesRead(), "B")).append(" | ")
           .append(Units.si(t.bytesWritten(), "B")).append(" | ").append(Units.percent(t.flops(), whole)).append(" |\n");
         if (depth >= 0 && level >= depth) return;
-        for (EvaluatedNode c : n.children()) mdRow(sb, c, level + 1, whole);
+        for (EvaluatedNode c : n.children()) mdRow(sb, c, level + 1, whole, all);
     }
 
 }

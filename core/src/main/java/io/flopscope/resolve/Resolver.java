@@ -244,7 +244,10 @@ public final class Resolver {
             }
             for (int j = 0; j < i; j++) {
                 Kernel o = a.kernels().get(j);
-                if (o.lines().start() <= k.lines().end() && k.lines().start() <= o.lines().end() && !o.optional() && !k.optional()) {
+                boolean partial = o.lines().start() <= k.lines().end() && k.lines().start() <= o.lines().end()
+                        && !o.lines().contains(k.lines()) && !k.lines().contains(o.lines());
+                // kernels on one line, or nested in a statement's range, are normal; a partial overlap is a mistake
+                if (partial && !o.optional() && !k.optional()) {
                     diagnostics.add(Diagnostic.warning(entry.file(), line, "kernel lines " + k.lines() + " overlap kernel lines " + o.lines() + ": a line may be counted twice"));
                 }
             }
