@@ -24,7 +24,10 @@ final class LibraryOptions {
             if (!Files.isDirectory(dir)) throw UserError.usage("--library " + dir + ": not a folder");
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path f : files.filter(x -> x.toString().endsWith(".md") || x.toString().endsWith(".json")).sorted().toList()) {
-                    lib.addDocument(f.toString(), Files.readString(f, StandardCharsets.UTF_8), false);
+                    String text = Files.readString(f, StandardCharsets.UTF_8);
+                    // a folder may hold other JSON (a config.json): only our analysis format is read
+                    if (f.toString().endsWith(".json") && !text.contains(io.flopscope.document.JsonCodec.FORMAT)) continue;
+                    lib.addDocument(f.toString(), text, false);
                 }
             } catch (IOException e) {
                 throw UserError.failed("cannot read " + dir + ": " + e.getMessage());

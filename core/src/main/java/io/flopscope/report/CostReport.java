@@ -52,8 +52,8 @@ public final class CostReport {
 
     private void appendUnknowns(StringBuilder sb) {
         if (unknowns.isEmpty()) return;
-        sb.append("\nINCOMPLETE: ").append(unknowns.size()).append(" part").append(unknowns.size() == 1 ? "" : "s")
-          .append(" could not be analysed and are NOT in the totals:\n");
+        sb.append("\nINCOMPLETE: ").append(unknowns.size()).append(unknowns.size() == 1 ? " part was" : " parts were")
+          .append(" not analysed and NOT counted in the totals:\n");
         for (Unknown u : unknowns) sb.append("  ").append(u).append('\n');
     }
 

@@ -80,7 +80,9 @@ public final class Resolver {
             return unknownNode(className, callerFile, callerLine, reason);
         }
         if (stack.contains(canonical)) {
-            String reason = "cycle: " + String.join(" -> ", stack) + " -> " + canonical;
+            List<String> path = new ArrayList<>(stack);
+            java.util.Collections.reverse(path); // the deque iterates from its top
+            String reason = "cycle: " + String.join(" -> ", path.subList(path.indexOf(canonical), path.size())) + " -> " + canonical;
             diagnostics.add(Diagnostic.error(callerFile, callerLine, reason));
             return unknownNode(className, callerFile, callerLine, reason);
         }

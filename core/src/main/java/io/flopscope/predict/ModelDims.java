@@ -1,0 +1,42 @@
+package io.flopscope.predict;
+
+import io.flopscope.evaluate.ModelConfig;
+import io.flopscope.formula.Rational;
+import java.util.Optional;
+
+/**
+ * The few config sizes the memory and tensor-parallel models need, under their Hugging Face names
+ * or GPT-2's: layers, hidden width, attention heads, key/value heads (grouped-query attention) and
+ * head width.
+ */
+public record ModelDims(long layers, long hidden, long heads, long kvHeads, long headDim) {
+
+    public static ModelDims of(ModelConfig c) {
+        long layers = field(c, "n_layer", "num_hidden_layers", "n_layers", "num_layers");
+        long hidden = field(c, "n_embd", "hidden_size", "d_model");
+        long heads = field(c, "n_head", "num_attention_heads", "n_heads");
+        long kv = optional(c, "num_key_value_heads", "n_kv_heads", "multi_query_group_num").orElse(heads);
+        long headDim = optional(c, "head_dim").orElseGet(() -> {
+            if (hidden % heads != 0) throw new IllegalArgumentException(c.name() + ": hidden size " + hidden + " is not a multiple of the " + heads + " heads; set head_dim");
+            return hidden / heads;
+        });
+        return new ModelDims(layers, hidden, heads, kv, headDim);
+    }
+
+    private static long field(ModelConfig c, String... names) {
+        return optional(c, names).orElseThrow(() -> new IllegalArgumentException(
+                c.name() + ": the config has none of " + String.join(", ", names) + " (needed for memory and tensor-parallel estimates)"));
+    }
+
+    private static Optional<Long> optional(ModelConfig c, String... names) {
+        for (String n : names) {
+            Optional<Rational> v = c.value(n);
+            if (v.isPresent()) {
+                Rational r = v.get();
+                if (!r.isInteger() || r.signum() <= 0) throw new IllegalArgumentException(c.name() + ": config field '" + n + "' must be a positive integer, got " + r);
+                return Optional.of(r.num().longValueExact());
+            }
+        }
+        return Optional.empty();
+    }
+}
