@@ -39,10 +39,33 @@ public final class Library {
         }
         for (String name : resourceLines("index.txt")) {
             String text = resource(name);
-            lib.addDocument("builtin:" + name, text, true);
+            // parse on first use: a model touches a fraction of the library, and start-up time matters
+            String cls = titleClass(text);
+            if (cls == null) lib.addDocument("builtin:" + name, text, true);
+            else lib.pending.put(cls, name);
         }
         return lib;
     }
+
+    private final Map<String, String> pending = new LinkedHashMap<>();
+
+    private static String titleClass(String text) {
+        int nl = text.indexOf('\n');
+        String first = nl < 0 ? text : text.substring(0, nl);
+        String prefix = "# Computational Cost Analysis: ";
+        return first.startsWith(prefix) ? first.substring(prefix.length()).strip() : null;
+    }
+
+    private void load(String className) {
+        String name = pending.remove(className);
+        if (name != null && !entries.containsKey(className)) {
+            ParsedDocument d = MarkdownReader.read("builtin:" + name, resource(name));
+            problems.addAll(d.problems());
+            if (d.analysis() != null) entries.put(d.analysis().className(), new LibraryEntry(d.analysis(), "builtin:" + name, d.positions(), true));
+        }
+    }
+
+    private void loadAll() { for (String c : List.copyOf(pending.keySet())) load(c); }
 
     public static Library empty() { return new Library(); }
 
@@ -61,7 +84,10 @@ public final class Library {
         if (d.analysis() != null) add(new LibraryEntry(d.analysis(), file, d.positions(), builtIn));
     }
 
-    public void add(LibraryEntry e) { entries.put(e.analysis().className(), e); }
+    public void add(LibraryEntry e) {
+        pending.remove(e.analysis().className());
+        entries.put(e.analysis().className(), e);
+    }
 
     public String canonical(String className) {
         String c = aliases.getOrDefault(className, className);
@@ -93,6 +119,8 @@ public final class Library {
 
     public Optional<LibraryEntry> find(String className) {
         String c = canonical(className);
+        load(c);
+        load(className);
         LibraryEntry e = entries.get(c);
         if (e == null) e = entries.get(className);
         return Optional.ofNullable(e);
@@ -102,6 +130,7 @@ public final class Library {
 
     /** Known classes whose simple name matches, for "did you mean" hints. */
     public List<String> similar(String className) {
+        loadAll();
         String simple = className.substring(className.lastIndexOf('.') + 1);
         List<String> out = new ArrayList<>();
         for (String k : entries.keySet()) if (k.endsWith("." + simple) || k.equals(simple)) out.add(k);
@@ -109,8 +138,9 @@ public final class Library {
         return out;
     }
 
-    public Collection<LibraryEntry> entries() { return entries.values(); }
+    public Collection<LibraryEntry> entries() { loadAll(); return entries.values(); }
     public Map<String, String> aliases() { return aliases; }
+    /** Reading problems of the documents loaded so far ({@link #entries()} loads all). */
     public List<Diagnostic> problems() { return problems; }
 
     static List<String> resourceLines(String name) {
