@@ -79,6 +79,7 @@ public final class JsonCodec {
             putOpt(n, "repeat", k.repeat());
             n.put("optional", k.optional());
             n.put("justification", k.justification());
+            putOpt(n, "unanalysed", k.unanalysed());
         }
         o.put("summary", a.summary());
         return o;
@@ -119,7 +120,7 @@ public final class JsonCodec {
                     KernelType.valueOf(req(n, "type").toUpperCase(Locale.ROOT)), n.path("operation").asText(""), n.path("analysis").asText(""),
                     FlopClass.valueOf(n.path("flop_class").asText("vector").toUpperCase(Locale.ROOT)),
                     req(n, "flops"), req(n, "read"), req(n, "write"), optText(n, "repeat"), n.path("optional").asBoolean(false),
-                    n.path("justification").asText("")));
+                    n.path("justification").asText(""), optText(n, "unanalysed")));
         }
         return new ModuleAnalysis(req(o, "class"), loc, conds, skipped, params, vars, kernels, o.path("summary").asText(""));
     }

@@ -428,6 +428,7 @@ public final class MarkdownReader {
         else if (!t.contains("basic")) problems.add(Diagnostic.error(file, b.typeLine, "kernel type must be 'basic' or 'composite', found '" + b.typeText + "'"));
         String analysis = b.analysis.toString().strip();
         String status = b.status.toLowerCase(Locale.ROOT);
+        String unanalysed = status.startsWith("unanalysed") ? b.status.replaceFirst("(?i)^unanalysed\\s*:?\\s*", "") : null;
         boolean optional = status.isEmpty() ? SKIP.matcher(analysis).find() : status.contains("skip");
         FlopClass fc = null;
         if (b.flopClass != null) {
@@ -440,7 +441,7 @@ public final class MarkdownReader {
         if (b.flops.isEmpty() && b.flopsLine == 0) problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " has no FLOPs"));
         if (b.read.isEmpty() && b.readLine == 0) problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " has no memory access (Read/Write)"));
         kernels.add(new Kernel(b.lines, b.title, b.phase, b.code, type, b.operation, analysis, fc,
-                sum(b.flops), sum(b.read), sum(b.write), b.repeat, optional, b.justification.toString().strip()));
+                sum(b.flops), sum(b.read), sum(b.write), b.repeat, optional && unanalysed == null, b.justification.toString().strip(), unanalysed));
         kernelPositions.add(new DocumentPositions.KernelPositions(b.heading, b.flopsLine, b.readLine, b.writeLine, b.repeatLine));
     }
 

@@ -100,7 +100,8 @@ public final class MarkdownWriter {
         sb.append("  - Read: ").append(k.read()).append('\n');
         sb.append("  - Write: ").append(k.write()).append('\n');
         if (k.repeat() != null) sb.append("- **Repeat**: ").append(k.repeat()).append('\n');
-        if (k.optional()) sb.append("- **Status**: skipped for standard inference\n");
+        if (k.isUnanalysed()) sb.append("- **Status**: unanalysed: ").append(k.unanalysed()).append('\n');
+        else if (k.optional()) sb.append("- **Status**: skipped for standard inference\n");
         else if (SKIP_WORDS.matcher(k.analysis()).find()) sb.append("- **Status**: counted\n");
         if (!k.justification().isEmpty()) sb.append('\n').append(k.justification()).append('\n');
     }

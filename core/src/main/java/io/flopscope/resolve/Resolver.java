@@ -151,6 +151,12 @@ public final class Resolver {
 
         private CostNode.KernelCost kernel(Kernel k, DocumentPositions.KernelPositions pos) {
             int heading = pos.heading();
+            if (k.isUnanalysed()) {
+                String where = a.source().file() == null ? "" : " (" + a.source().file() + ":" + k.lines() + ")";
+                unknowns.add(new Unknown(a.className(), file, heading, "line " + k.lines() + where + ": " + k.unanalysed()));
+                if (checkOnly) warn(heading, "line " + k.lines() + " is unanalysed: " + k.unanalysed());
+                return null;
+            }
             Poly repeat = Poly.ONE;
             if (k.repeat() != null) {
                 Poly r = evalPlain(k.repeat(), at(pos.repeat(), heading), "repeat");
