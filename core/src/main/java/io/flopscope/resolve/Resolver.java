@@ -220,13 +220,21 @@ public final class Resolver {
             }
             try {
                 RefTerms t = RefTerms.split(e);
+                // the same reference twice in one field adds up: ${X}() + ${X}() is 2 * ${X}()
+                Map<String, PendingCall> here = new LinkedHashMap<>();
                 for (RefTerms.Term term : t.refs()) {
                     Poly m = scope.evaluator().eval(term.multiplier());
                     String key = term.ref().className() + FormulaPrinter.print(term.ref());
+                    PendingCall prev = here.get(key);
+                    here.put(key, new PendingCall(term.ref(), prev == null ? m : prev.multiplier.add(m), line));
+                }
+                for (var en : here.entrySet()) {
+                    String key = en.getKey();
+                    Poly m = en.getValue().multiplier;
                     PendingCall existing = calls.get(key);
-                    if (existing == null) calls.put(key, new PendingCall(term.ref(), m, line));
-                    else if (existing.line != line && !existing.multiplier.equals(m)) {
-                        warn(line, what + " counts ${" + term.ref().className() + "} " + m.toFormula() + " times but an earlier field counts it "
+                    if (existing == null) calls.put(key, en.getValue());
+                    else if (!existing.multiplier.equals(m)) {
+                        warn(line, what + " counts ${" + en.getValue().ref.className() + "} " + m.toFormula() + " times but an earlier field counts it "
                                 + existing.multiplier.toFormula() + " times; the first is used");
                     }
                 }
