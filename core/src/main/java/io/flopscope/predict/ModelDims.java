@@ -23,6 +23,13 @@ public record ModelDims(long layers, long hidden, long heads, long kvHeads, long
         return new ModelDims(layers, hidden, heads, kv, headDim);
     }
 
+    /** Tensor parallelism splits attention heads (and key/value heads) evenly across the devices. */
+    public void checkTensorParallel(int n) {
+        if (n <= 1) return;
+        if (heads % n != 0) throw new IllegalArgumentException("tensor parallelism over " + n + " devices needs the " + heads + " attention heads to split evenly");
+        if (kvHeads % n != 0) throw new IllegalArgumentException("tensor parallelism over " + n + " devices needs the " + kvHeads + " key/value heads to split evenly");
+    }
+
     private static long field(ModelConfig c, String... names) {
         return optional(c, names).orElseThrow(() -> new IllegalArgumentException(
                 c.name() + ": the config has none of " + String.join(", ", names) + " (needed for memory and tensor-parallel estimates)"));

@@ -1,0 +1,91 @@
+package io.flopscope.predict;
+
+import io.flopscope.evaluate.Numbers;
+import io.flopscope.formula.Rational;
+import io.flopscope.report.EvaluatedNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The roofline model of docs/prediction.md. One instance of a basic kernel takes
+ * <pre>
+ *   max(matmul_flops / (matmul_peak[dtype] · eff.matmul · N),
+ *       vector_flops / (vector_peak[dtype] · eff.vector · N),
+ *       (bytes_read + bytes_written) / (bandwidth · eff.memory · N))  +  launch_overhead · [bytes &gt; 0]
+ * </pre>
+ * with N the tensor-parallel degree. A kernel that moves no bytes but has FLOPs (a bias add or scale
+ * that the analysis records as fused into its neighbour) is fused into the kernel before it: its FLOP
+ * time counts, no launch does. A kernel with neither FLOPs nor bytes costs nothing and is not listed.
+ * A kernel inside a module runs (product of the repeats from the root) times.
+ */
+public final class Roofline {
+    private Roofline() {}
+
+    /** The three roofline terms of one kernel instance, its launch overhead (0 or the profile's) and the sum. */
+    public record KernelTime(double matmul, double vector, double memory, double launch) {
+        public double roof() { return Math.max(matmul, Math.max(vector, memory)); }
+
+        public double total() { return roof() + launch; }
+
+        /** The largest term; ties go to matmul, then vector. */
+        public Bound bound() {
+            if (matmul >= vector && matmul >= memory) return Bound.COMPUTE_MATMUL;
+            if (vector >= memory) return Bound.COMPUTE_VECTOR;
+            return Bound.MEMORY;
+        }
+    }
+
+    /** One instance of a basic kernel with these numbers. */
+    public static KernelTime time(Numbers n, Target t) {
+        double mm = n.matmulFlops().signum() == 0 ? 0 : n.matmulFlops().doubleValue() / t.matmulRate();
+        double vec = n.vectorFlops().signum() == 0 ? 0 : n.vectorFlops().doubleValue() / t.vectorRate();
+        Rational bytes = n.bytes();
+        double mem = bytes.signum() == 0 ? 0 : bytes.doubleValue() / t.memoryRate();
+        return new KernelTime(mm, vec, mem, bytes.signum() > 0 ? t.launchOverhead() : 0);
+    }
+
+    /** True for a kernel that does nothing (no FLOPs, no bytes): not listed, no time. */
+    static boolean empty(Numbers n) { return n.flops().signum() == 0 && n.bytes().signum() == 0; }
+
+    /** Predicts one forward call: every kernel of the evaluated tree, module subtotals, communication. */
+    public static Prediction predict(EvaluatedNode root, Target t, Communication comm) {
+        List<Prediction.KernelPrediction> kernels = new ArrayList<>();
+        Prediction.ModulePrediction m = walk(root, root.simpleName(), Rational.ONE, t, kernels);
+        double kernelSeconds = m.seconds();
+        double launches = 0;
+        for (Prediction.KernelPrediction k : kernels) launches += k.launches();
+        return new Prediction(t, comm, root.total(), kernelSeconds, kernelSeconds + comm.seconds(), launches, List.copyOf(kernels), m);
+    }
+
+    private static Prediction.ModulePrediction walk(EvaluatedNode n, String path, Rational parentCount, Target t, List<Prediction.KernelPrediction> out) {
+        Rational count = parentCount.multiply(n.repeat());
+        // execution order: a module's own kernels and its calls, by source line (kernels first on a tie)
+        List<Object> steps = new ArrayList<>(n.kernels());
+        steps.addAll(n.children());
+        steps.sort(Comparator.comparingInt(Roofline::lineOf).thenComparingInt(s -> s instanceof EvaluatedNode ? 1 : 0));
+        double seconds = 0;
+        List<Prediction.ModulePrediction> children = new ArrayList<>();
+        for (Object s : steps) {
+            if (s instanceof EvaluatedNode.EvaluatedKernel k) {
+                if (empty(k.numbers())) continue;
+                KernelTime kt = time(k.numbers(), t);
+                double c = count.doubleValue();
+                Prediction.KernelPrediction kp = new Prediction.KernelPrediction(path, n.className(), k.line(), k.title(), k.operation(), k.flopClass(),
+                        count, k.numbers(), kt, c * kt.total(), kt.launch() > 0 ? c : 0);
+                out.add(kp);
+                seconds += kp.seconds();
+            } else {
+                EvaluatedNode c = (EvaluatedNode) s;
+                Prediction.ModulePrediction cm = walk(c, path + "/" + c.simpleName() + "@" + c.line(), count, t, out);
+                children.add(cm);
+                seconds += cm.seconds();
+            }
+        }
+        return new Prediction.ModulePrediction(path, n.className(), n.via(), n.line(), n.repeat(), count, seconds, List.copyOf(children));
+    }
+
+    private static int lineOf(Object s) {
+        return s instanceof EvaluatedNode.EvaluatedKernel k ? k.line() : ((EvaluatedNode) s).line();
+    }
+}
