@@ -13,8 +13,10 @@ docs/measurements.md, which `flopscope calibrate` and `flopscope evaluate` read.
     python3 tools/measure.py --model gpt2 --device cpu --dtype fp32 --set n_layer=2 \
         --batches 1 --seqs 8 --caches 8 --repeats 2 --out smoke.jsonl   # CPU smoke test
 
-Timing: the model is in eval mode under torch.no_grad(); each point gets --warmup untimed
-calls, then --repeats timed calls. On CUDA each call is bracketed by CUDA events after a
+Timing: the model is in eval mode under torch.no_grad(). The grid is run in --rounds passes
+(default 2) and each point's --repeats timed calls are split over them, each pass starting the
+point with --warmup untimed calls, so a slow stretch of the machine spreads over all points
+instead of spoiling a few. On CUDA each call is bracketed by CUDA events after a
 synchronize, and read after a synchronize; on CPU, time.perf_counter() brackets the call.
 A decode step is timed on a DynamicCache pre-filled (by an untimed prefill) to cache_len
 tokens; the cache is cropped back to cache_len after every step, so every timed step starts
@@ -261,24 +263,46 @@ def environment(torch, transformers, device):
     return env
 
 
-def sweep(points, measure, label, log):
-    """Runs measure(a, b) over the grid; after an OOM at (a, b) skips every (a', b') with a' >= a and b' >= b."""
+def sweep(points, measure, label, log, rounds, repeats):
+    """Times every point of the grid in `rounds` passes, repeats split over the passes.
+
+    measure(a, b, n) returns n timings, or None for a point it skips. Splitting the repeats over
+    passes spreads a slow stretch of the machine (another process, a clock change) over all points
+    instead of concentrating it in a few. After an out-of-memory error at (a, b), (a, b) and every
+    (a', b') with a' >= a and b' >= b are skipped. Returns ({(a, b): timings}, [OOM points]).
+    """
     ooms = []
-    for a, b in points:
-        if any(a >= oa and b >= ob for oa, ob in ooms):
-            log("%s batch=%d %d: skipped (an equal or smaller point ran out of memory)" % (label, a, b))
+    timings = {}
+    skipped = set()
+    per_round = [repeats // rounds + (1 if r < repeats % rounds else 0) for r in range(rounds)]
+    for r, n in enumerate(per_round):
+        if n == 0:
             continue
-        try:
-            measure(a, b)
-        except Exception as e:  # noqa: BLE001 - only OOM is handled, the rest re-raised
-            if not measure.is_oom(e):
-                raise
-            ooms.append((a, b))
-            log("%s batch=%d %d: out of memory, skipping larger points: %s"
-                % (label, a, b, str(e).splitlines()[0][:200]))
-        finally:
-            measure.cleanup()
-    return ooms
+        for a, b in points:
+            if (a, b) in skipped:
+                continue
+            if any(a >= oa and b >= ob for oa, ob in ooms):
+                skipped.add((a, b))
+                timings.pop((a, b), None)
+                log("%s batch=%d %d: skipped (an equal or smaller point ran out of memory)" % (label, a, b))
+                continue
+            try:
+                t = measure(a, b, n)
+                if t is None:
+                    skipped.add((a, b))
+                else:
+                    timings.setdefault((a, b), []).extend(t)
+            except Exception as e:  # noqa: BLE001 - only OOM is handled, the rest re-raised
+                if not measure.is_oom(e):
+                    raise
+                ooms.append((a, b))
+                skipped.add((a, b))
+                timings.pop((a, b), None)
+                log("%s batch=%d %d: out of memory, skipping it and larger points: %s"
+                    % (label, a, b, str(e).splitlines()[0][:200]))
+            finally:
+                measure.cleanup()
+    return {pt: timings[pt] for pt in points if pt in timings}, ooms
 
 
 def main(argv=None):
@@ -292,7 +316,9 @@ def main(argv=None):
     p.add_argument("--caches", type=int_list, default=[128, 512], help="decode cache lengths (default 128,512)")
     p.add_argument("--phases", default="prefill,decode", help="prefill, decode or both (default)")
     p.add_argument("--repeats", type=int, default=10, help="timed calls per point (default 10)")
-    p.add_argument("--warmup", type=int, default=3, help="untimed calls per point before timing (default 3)")
+    p.add_argument("--warmup", type=int, default=3, help="untimed calls per point and pass before timing (default 3)")
+    p.add_argument("--rounds", type=int, default=2,
+                   help="passes over the grid; the repeats are split over them (default 2)")
     p.add_argument("--dtype", default="bf16", help="bf16 (default), fp16 or fp32")
     p.add_argument("--attn", default="sdpa", help="attention implementation: sdpa (default) or eager")
     p.add_argument("--device", default=None, help="cuda (default when available) or cpu")
@@ -302,8 +328,9 @@ def main(argv=None):
     p.add_argument("--append", action="store_true", help="append to --out instead of replacing it")
     args = p.parse_args(argv)
 
-    if args.repeats < 1 or args.warmup < 0:
-        p.error("--repeats must be at least 1 and --warmup at least 0")
+    if args.repeats < 1 or args.warmup < 0 or args.rounds < 1:
+        p.error("--repeats and --rounds must be at least 1 and --warmup at least 0")
+    args.rounds = min(args.rounds, args.repeats)
     dtype_name = DTYPES.get(args.dtype.lower())
     if dtype_name is None:
         p.error("--dtype %s: expected bf16, fp16 or fp32" % args.dtype)
@@ -360,6 +387,7 @@ def main(argv=None):
             "phase": phase, "batch": batch, "seq_len": seq_len, "cache_len": cache_len,
             "timings_s": [float("%.9g" % t) for t in timings],
             "warmup": args.warmup,
+            "rounds": args.rounds,
             "timing": "cuda_events" if device.type == "cuda" else "perf_counter",
             "measured_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "env": env,
@@ -375,8 +403,8 @@ def main(argv=None):
         def __init__(self, fn):
             self.fn = fn
 
-        def __call__(self, a, b):
-            self.fn(a, b)
+        def __call__(self, a, b, n):
+            return self.fn(a, b, n)
 
         def is_oom(self, e):
             return is_oom(torch, e)
@@ -387,23 +415,27 @@ def main(argv=None):
     ooms = []
     with torch.no_grad():
         if "prefill" in phases:
-            def prefill(batch, seq):
+            def prefill(batch, seq, n):
                 if limit is not None and seq > limit:
                     log("prefill batch=%d seq_len=%d: skipped (over the model's %d positions)" % (batch, seq, limit))
-                    return
-                emit("prefill", batch, seq, 0, prefill_point(torch, transformers, model, timer, vocab, device,
-                                                              batch, seq, args.warmup, args.repeats))
+                    return None
+                return prefill_point(torch, transformers, model, timer, vocab, device, batch, seq, args.warmup, n)
             grid = [(b, s) for b in args.batches for s in args.seqs]
-            ooms += sweep(grid, Measure(prefill), "prefill", log)
+            done, o = sweep(grid, Measure(prefill), "prefill", log, args.rounds, args.repeats)
+            ooms += o
+            for (batch, seq), t in done.items():
+                emit("prefill", batch, seq, 0, t)
         if "decode" in phases:
-            def decode(batch, cache_len):
+            def decode(batch, cache_len, n):
                 if limit is not None and cache_len + 1 > limit:
                     log("decode batch=%d cache_len=%d: skipped (over the model's %d positions)" % (batch, cache_len, limit))
-                    return
-                emit("decode", batch, 1, cache_len, decode_point(torch, transformers, model, timer, vocab, device,
-                                                                 batch, cache_len, args.warmup, args.repeats))
+                    return None
+                return decode_point(torch, transformers, model, timer, vocab, device, batch, cache_len, args.warmup, n)
             grid = [(b, c) for b in args.batches for c in args.caches]
-            ooms += sweep(grid, Measure(decode), "decode", log)
+            done, o = sweep(grid, Measure(decode), "decode", log, args.rounds, args.repeats)
+            ooms += o
+            for (batch, cache_len), t in done.items():
+                emit("decode", batch, 1, cache_len, t)
     if out is not sys.stdout:
         out.close()
     log("wrote %d measurements to %s%s" % (written, args.out,
