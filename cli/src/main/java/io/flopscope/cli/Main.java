@@ -28,6 +28,7 @@ public final class Main implements Runnable {
         COMMANDS.put("cost", CostCommand::new);
         COMMANDS.put("formula", FormulaCommand::new);
         COMMANDS.put("validate", ValidateCommand::new);
+        COMMANDS.put("analyze", AnalyzeCommand::new);
         COMMANDS.put("models", ModelsCommand::new);
         COMMANDS.put("hardware", HardwareCommand::new);
         COMMANDS.put("predict", PredictCommand::new);

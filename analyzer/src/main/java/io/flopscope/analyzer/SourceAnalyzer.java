@@ -1,0 +1,173 @@
+package io.flopscope.analyzer;
+
+import io.flopscope.analyzer.ast.PyModule;
+import io.flopscope.analyzer.emit.DocumentBuilder;
+import io.flopscope.analyzer.trace.ConfigEnv;
+import io.flopscope.analyzer.trace.ConfigLoader;
+import io.flopscope.analyzer.trace.DType;
+import io.flopscope.analyzer.trace.Interpreter;
+import io.flopscope.analyzer.trace.SourceLookup;
+import io.flopscope.analyzer.trace.TracedForward;
+import io.flopscope.analyzer.trace.Value;
+import io.flopscope.diag.Diagnostic;
+import io.flopscope.document.LineRange;
+import io.flopscope.document.ModuleAnalysis;
+import io.flopscope.document.SkippedBranch;
+import io.flopscope.document.SourceLocation;
+import io.flopscope.formula.Poly;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Source → analysis documents: instantiates the root module from its config, traces forward() on the
+ * default inference path with symbolic shapes, and writes one document per module class it reaches.
+ */
+public final class SourceAnalyzer {
+    static final String PRETRAINED = "transformers.modeling_utils.PreTrainedModel";
+
+    /**
+     * @param config  config.json values (numbers, booleans, strings, null)
+     * @param sets    --set overrides
+     * @param attn    attention implementation, null for the release's default (sdpa)
+     * @param decode  trace with a KV cache of cache_len tokens (one decode step); else prefill without a cache
+     */
+    public record Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode) {}
+
+    public record Result(String rootClass, List<ModuleAnalysis> documents, List<DocumentBuilder.Coverage> coverage, List<Diagnostic> diagnostics) {
+        public int tracedLines() { return coverage.stream().mapToInt(DocumentBuilder.Coverage::tracedLines).sum(); }
+        public int analysedLines() { return coverage.stream().mapToInt(DocumentBuilder.Coverage::analysedLines).sum(); }
+        public boolean complete() { return tracedLines() == analysedLines(); }
+    }
+
+    private SourceAnalyzer() {}
+
+    public static Result analyze(SourceLookup src, Request req) {
+        List<Diagnostic> diags = new ArrayList<>();
+        String root = req.rootClass();
+        if (src.classDecl(root).isEmpty()) {
+            diags.add(Diagnostic.error(null, 0, "class " + root + " is not defined under the source folder"));
+            return new Result(root, List.of(), List.of(), diags);
+        }
+        boolean hf = src.isSubclassOf(root, PRETRAINED);
+        ConfigEnv env = new ConfigEnv();
+        Optional<String> cfgClass = ConfigLoader.configClassOf(src, root);
+        cfgClass.ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
+        if (!hf) dataclassConfig(src, root).ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
+        ConfigLoader.apply(req.config(), env);
+        ConfigLoader.apply(req.sets(), env);
+        String attn = req.attn() != null ? req.attn() : "sdpa";
+        Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn));
+        Value.ConfigV cfg = new Value.ConfigV(env);
+        Value rootObj;
+        Map<String, Value> kwargs = new LinkedHashMap<>();
+        List<Value> args = new ArrayList<>();
+        try {
+            if (hf || cfgClass.isPresent()) rootObj = in.instantiateRoot(root, List.of(cfg), Map.of());
+            else {
+                Optional<String> dc = dataclassConfig(src, root);
+                rootObj = in.instantiateRoot(root, dc.isPresent() ? List.of(cfg) : List.of(), dc.isPresent() ? Map.of() : configKwargs(env));
+            }
+            Value.TensorV ids = new Value.TensorV(List.of(Poly.symbol("batch_size"), Poly.symbol("seq_len")), DType.INT64, true);
+            args.add(ids);
+            if (hf) {
+                kwargs.put("use_cache", new Value.BoolV(true));
+                if (req.decode()) kwargs.put("past_key_values", legacyCache(env));
+            }
+            in.traceRoot((Value.ObjectV) rootObj, args, kwargs);
+        } catch (RuntimeException e) {
+            diags.add(Diagnostic.error(null, 0, root + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+        }
+        diags.addAll(in.diagnostics());
+        List<ModuleAnalysis> docs = new ArrayList<>();
+        List<DocumentBuilder.Coverage> cov = new ArrayList<>();
+        for (TracedForward t : in.traces()) {
+            Optional<PyModule> mod = t.module() == null ? Optional.empty() : src.module(t.module());
+            var decl = src.classDecl(t.className()).orElse(null);
+            String file = mod.map(PyModule::file).orElse(null);
+            LineRange fwd = null, init = null;
+            Integer classLine = null;
+            if (decl != null) {
+                classLine = decl.def().classLine();
+                for (var s : decl.def().body()) {
+                    if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd) {
+                        LineRange r = new LineRange(Math.max(1, fd.span().startLine()), Math.max(Math.max(1, fd.span().startLine()), fd.span().endLine()));
+                        if (fd.name().equals("forward")) fwd = r;
+                        if (fd.name().equals("__init__")) init = r;
+                    }
+                }
+            }
+            List<SkippedBranch> skipped = new ArrayList<>();
+            for (int i = 0; i < t.skippedLines().size(); i++) {
+                int[] l = t.skippedLines().get(i);
+                skipped.add(new SkippedBranch(List.of(new LineRange(l[0], Math.max(l[0], l[1]))), t.skippedReasons().get(i)));
+            }
+            List<String> conditions = new ArrayList<>(List.of("eval mode (`self.training` is False), no gradient checkpointing",
+                    req.decode() ? "decode: a KV cache of `cache_len` tokens is present" : "prefill: no KV cache (cache_len = 0)",
+                    "attention implementation: " + attn));
+            if (hf) conditions.addAll(List.of("use_cache=True, output_attentions=False, output_hidden_states=False, return_dict=True",
+                    "attention_mask, position_ids, head_mask, token_type_ids: None"));
+            conditions.addAll(t.conditions());
+            int traced = 0, analysed = 0;
+            List<String> unanalysed = new ArrayList<>();
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            for (DocumentBuilder.Entry e : t.entries()) {
+                for (int l = e.startLine(); l <= Math.max(e.startLine(), e.endLine()); l++) {
+                    if (!seen.add(l)) continue;
+                    traced++;
+                    if (e.unanalysed() == null) analysed++;
+                }
+                if (e.unanalysed() != null) {
+                    unanalysed.add((file == null ? "" : file) + ":" + e.startLine() + ": " + e.unanalysed());
+                    diags.add(new Diagnostic(io.flopscope.diag.Severity.WARNING, file, e.startLine(), 0, "unanalysed: " + e.unanalysed()));
+                }
+            }
+            String summary = "Generated by FlopScope from the source. Traced " + traced + " line" + (traced == 1 ? "" : "s") + " of forward(), "
+                    + analysed + " analysed" + (unanalysed.isEmpty() ? "." : "; unanalysed lines are listed with their reason and are not counted.");
+            SourceLocation loc = new SourceLocation(file, Interpreter_shortName(t.className()), classLine, fwd, init);
+            docs.add(DocumentBuilder.build(t.className(), loc, conditions, skipped, t.params(), t.entries(),
+                    mod.map(PyModule::lines).orElse(List.of()), summary));
+            cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
+        }
+        return new Result(root, docs, cov, diags);
+    }
+
+    private static String Interpreter_shortName(String q) { return q.substring(q.lastIndexOf('.') + 1); }
+
+    /** A plain module's config dataclass: the annotation of its __init__'s first parameter after self. */
+    static Optional<String> dataclassConfig(SourceLookup src, String root) {
+        var decl = src.classDecl(root);
+        if (decl.isEmpty()) return Optional.empty();
+        for (var s : decl.get().def().body()) {
+            if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.name().equals("__init__")) {
+                var ps = fd.params().params();
+                if (ps.size() > 1 && ps.get(1).annotation() instanceof io.flopscope.analyzer.ast.PyExpr.Name n) {
+                    String q = src.resolve(decl.get().module(), n.id());
+                    if (q != null && src.classDecl(q).isPresent()) return Optional.of(q);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, Value> configKwargs(ConfigEnv env) {
+        Map<String, Value> kw = new LinkedHashMap<>();
+        for (String k : env.values().keySet()) env.get(k).ifPresent(v -> kw.put(k, v));
+        return kw;
+    }
+
+    /** Hugging Face's legacy cache: per layer (key, value), each [batch_size, heads, cache_len, head_dim]. */
+    private static Value legacyCache(ConfigEnv env) {
+        Value heads = env.get("num_attention_heads").orElse(new Value.UnknownV("num_attention_heads"));
+        Value hidden = env.get("hidden_size").orElse(new Value.UnknownV("hidden_size"));
+        Value layers = env.get("num_hidden_layers").orElse(new Value.UnknownV("num_hidden_layers"));
+        if (!(heads instanceof Value.IntV h) || !(hidden instanceof Value.IntV d) || !(layers instanceof Value.IntV n)) {
+            return new Value.UnknownV("cannot build the KV cache: the config lacks num_attention_heads, hidden_size or num_hidden_layers");
+        }
+        List<Poly> shape = List.of(Poly.symbol("batch_size"), h.value(), Poly.symbol("cache_len"), d.value().divide(h.value()));
+        Value.TensorV kv = new Value.TensorV(shape, DType.KV, true);
+        return new Value.RepeatedV(new Value.TupleV(List.of(kv, kv)), n.value());
+    }
+}

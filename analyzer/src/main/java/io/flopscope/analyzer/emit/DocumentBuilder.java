@@ -1,0 +1,67 @@
+package io.flopscope.analyzer.emit;
+
+import io.flopscope.document.FlopClass;
+import io.flopscope.document.Kernel;
+import io.flopscope.document.KernelType;
+import io.flopscope.document.LineRange;
+import io.flopscope.document.ModuleAnalysis;
+import io.flopscope.document.Parameter;
+import io.flopscope.document.SkippedBranch;
+import io.flopscope.document.SourceLocation;
+import io.flopscope.formula.Poly;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns one traced forward() into an analysis document in the seed's structure. */
+public final class DocumentBuilder {
+    /** A cost event at a line, in document terms. */
+    public record Entry(int startLine, int endLine, String title, String operation, String analysis, FlopClass flopClass,
+                        Poly flops, Poly read, Poly write, String reference, Poly multiplier, String unanalysed) {}
+
+    /** Coverage of one module: lines on the traced path and how many of them were analysed. */
+    public record Coverage(String className, int tracedLines, int analysedLines, List<String> unanalysed) {
+        public double fraction() { return tracedLines == 0 ? 1 : analysedLines / (double) tracedLines; }
+    }
+
+    private DocumentBuilder() {}
+
+    public static ModuleAnalysis build(String className, SourceLocation location, List<String> conditions, List<SkippedBranch> skipped,
+                                       List<String> params, List<Entry> entries, List<String> sourceLines, String summary) {
+        List<Parameter> ps = new ArrayList<>();
+        for (String p : params) ps.add(new Parameter(p, null, false, "constructor argument, bound by the caller"));
+        List<Kernel> kernels = new ArrayList<>();
+        for (Entry e : entries) {
+            LineRange lines = new LineRange(e.startLine(), Math.max(e.startLine(), e.endLine()));
+            String code = code(sourceLines, lines);
+            if (e.unanalysed() != null) {
+                kernels.add(Kernel.unanalysed(lines, e.title(), "Forward", code, e.unanalysed()));
+                continue;
+            }
+            String repeat = e.multiplier() == null || e.multiplier().equals(Poly.ONE) ? null : e.multiplier().toFormula();
+            if (e.reference() != null) {
+                kernels.add(new Kernel(lines, e.title(), "Forward", code, KernelType.COMPOSITE, e.operation(), e.analysis(), FlopClass.VECTOR,
+                        e.reference(), e.reference(), e.reference(), repeat, false, ""));
+            } else {
+                kernels.add(new Kernel(lines, e.title(), "Forward", code, KernelType.BASIC, e.operation(), e.analysis(), e.flopClass(),
+                        e.flops().toFormula(), e.read().toFormula(), e.write().toFormula(), repeat, false, ""));
+            }
+        }
+        return new ModuleAnalysis(className, location, conditions, skipped, ps, List.of(), kernels, summary);
+    }
+
+    private static String code(List<String> lines, LineRange r) {
+        if (lines == null || lines.isEmpty() || r.end() > lines.size()) return null;
+        StringBuilder sb = new StringBuilder();
+        int indent = Integer.MAX_VALUE;
+        for (int i = r.start(); i <= r.end(); i++) {
+            String l = lines.get(i - 1);
+            if (!l.isBlank()) indent = Math.min(indent, l.length() - l.stripLeading().length());
+        }
+        for (int i = r.start(); i <= r.end(); i++) {
+            String l = lines.get(i - 1);
+            if (sb.length() > 0) sb.append('\n');
+            sb.append(l.length() >= indent && indent != Integer.MAX_VALUE ? l.substring(indent) : l.strip());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,206 @@
+package io.flopscope.analyzer.trace;
+
+import io.flopscope.analyzer.trace.Value.*;
+import io.flopscope.formula.Poly;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Python built-ins the model code uses, and the PretrainedConfig defaults every config has. */
+final class Builtins {
+    private static final Set<String> NAMES = Set.of("range", "len", "enumerate", "zip", "isinstance", "getattr", "hasattr", "setattr",
+            "super", "tuple", "list", "dict", "int", "float", "bool", "str", "min", "max", "abs", "sum", "any", "all", "print",
+            "reversed", "sorted", "type", "callable", "iter", "next", "round", "map", "filter", "set", "id", "hash", "repr", "issubclass", "vars");
+
+    private Builtins() {}
+
+    static Value lookup(String id) {
+        if (NAMES.contains(id)) return new ExternalV("builtins." + id);
+        if (id.endsWith("Error") || id.endsWith("Warning") || id.equals("Exception") || id.equals("NotImplemented")) return new ExternalV("builtins." + id);
+        return null;
+    }
+
+    /** Attributes every Hugging Face PretrainedConfig has, at their defaults. */
+    static Optional<Value> configDefault(String attr) {
+        return Optional.ofNullable(switch (attr) {
+            case "use_cache", "use_return_dict", "return_dict", "tie_word_embeddings" -> new BoolV(true);
+            case "output_attentions", "output_hidden_states", "is_encoder_decoder", "add_cross_attention", "torchscript",
+                 "is_decoder", "gradient_checkpointing", "_attn_implementation_autoset" -> new BoolV(false);
+            case "chunk_size_feed_forward" -> IntV.of(0);
+            case "pruned_heads" -> new DictV();
+            case "pad_token_id", "bos_token_id", "eos_token_id", "torch_dtype", "problem_type", "rope_scaling", "sliding_window",
+                 "head_dim", "layer_types" -> NoneV.NONE;
+            default -> null;
+        });
+    }
+
+    static boolean isModelOutput(Interpreter in, String cls) {
+        return in.src.isSubclassOf(cls, "transformers.utils.generic.ModelOutput") || cls.endsWith("Output") && !in.isModuleClass(cls)
+                || cls.contains(".modeling_outputs.");
+    }
+
+    static Value call(Interpreter in, String name, List<Value> args, Map<String, Value> kwargs, Frame f) {
+        switch (name) {
+            case "range": {
+                Poly start = Poly.ZERO, stop;
+                if (args.size() == 1) stop = intArg(args.get(0));
+                else { start = intArg(args.get(0)); stop = intArg(args.get(1)); }
+                if (args.size() > 2) throw new Unanalysable("range with a step");
+                Poly n = stop.subtract(start);
+                if (n.isConstant()) {
+                    List<Value> out = new ArrayList<>();
+                    long len = n.constantValue().num().longValue();
+                    if (len > 4096) throw new Unanalysable("range of " + len);
+                    for (long i = 0; i < len; i++) out.add(new IntV(start.add(Poly.constant(i))));
+                    return new ListV(out);
+                }
+                // a symbolic number of iterations: one symbolic index stands for all of them
+                return new RepeatedV(new IntV(Poly.symbol("layer_idx")), n);
+            }
+            case "len": {
+                Value v = args.get(0);
+                if (v instanceof TupleV t) return IntV.of(t.items().size());
+                if (v instanceof ListV l) return IntV.of(l.items().size());
+                if (v instanceof DictV d) return IntV.of(d.items().size());
+                if (v instanceof RepeatedV r) return new IntV(r.count());
+                if (v instanceof TensorV t && t.rank() > 0) return new IntV(t.shape().get(0));
+                if (v instanceof StrV s) return IntV.of(s.value().length());
+                throw new Unanalysable("len() of " + Interpreter.describe(v));
+            }
+            case "enumerate": {
+                Value v = args.get(0);
+                if (v instanceof RepeatedV r) return new RepeatedV(new TupleV(List.of(new IntV(Poly.symbol("layer_idx")), r.element())), r.count());
+                List<Value> items = in.iterate(v);
+                if (items == null) throw new Unanalysable("enumerate over " + Interpreter.describe(v));
+                List<Value> out = new ArrayList<>();
+                for (int i = 0; i < items.size(); i++) out.add(new TupleV(List.of(IntV.of(i), items.get(i))));
+                return new ListV(out);
+            }
+            case "zip": {
+                Poly count = null;
+                boolean repeated = false;
+                for (Value v : args) if (v instanceof RepeatedV r) { repeated = true; count = r.count(); }
+                if (repeated) {
+                    List<Value> parts = new ArrayList<>();
+                    for (Value v : args) {
+                        if (v instanceof RepeatedV r) {
+                            if (!r.count().equals(count)) throw new Unanalysable("zip of sequences of different symbolic lengths");
+                            parts.add(r.element());
+                        } else {
+                            List<Value> items = in.iterate(v);
+                            if (items == null || items.isEmpty()) throw new Unanalysable("zip of a repeated sequence with " + Interpreter.describe(v));
+                            parts.add(items.get(0)); // per-layer items alike: one stands for all
+                        }
+                    }
+                    return new RepeatedV(new TupleV(parts), count);
+                }
+                List<List<Value>> lists = new ArrayList<>();
+                int n = Integer.MAX_VALUE;
+                for (Value v : args) {
+                    List<Value> items = in.iterate(v);
+                    if (items == null) throw new Unanalysable("zip over " + Interpreter.describe(v));
+                    lists.add(items);
+                    n = Math.min(n, items.size());
+                }
+                List<Value> out = new ArrayList<>();
+                for (int i = 0; i < n; i++) { List<Value> t = new ArrayList<>(); for (List<Value> l : lists) t.add(l.get(i)); out.add(new TupleV(t)); }
+                return new ListV(out);
+            }
+            case "isinstance": return new BoolV(isInstance(in, args.get(0), args.get(1)));
+            case "issubclass": return new BoolV(false);
+            case "getattr": {
+                Value obj = args.get(0);
+                String attr = args.get(1) instanceof StrV s ? s.value() : null;
+                if (attr == null) throw new Unanalysable("getattr with a computed name");
+                if (obj instanceof ObjectV o && !o.attrs.containsKey(attr) && in.method(o.className, attr, o).isEmpty() && args.size() > 2) return args.get(2);
+                if (obj instanceof ConfigV c && !c.env.has(attr) && args.size() > 2 && configDefaultMissing(attr)) return args.get(2);
+                return in.attribute(obj, attr, f);
+            }
+            case "hasattr": {
+                Value obj = args.get(0);
+                String attr = ((StrV) args.get(1)).value();
+                if (obj instanceof ObjectV o) return new BoolV(o.attrs.containsKey(attr) || in.method(o.className, attr, o).isPresent());
+                if (obj instanceof ConfigV c) return new BoolV(c.env.has(attr) || !configDefaultMissing(attr));
+                return new UnknownV("hasattr on " + Interpreter.describe(obj));
+            }
+            case "setattr": {
+                if (args.get(0) instanceof ObjectV o && args.get(1) instanceof StrV s) o.attrs.put(s.value(), args.get(2));
+                return NoneV.NONE;
+            }
+            case "super": return in.superOf(f);
+            case "tuple": return args.isEmpty() ? new TupleV(List.of()) : toSeq(in, args.get(0), true);
+            case "list": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
+            case "dict": { DictV d = new DictV(); kwargs.forEach(d.items()::put); return d; }
+            case "int": return args.get(0) instanceof FloatV x && !Double.isNaN(x.value()) ? IntV.of((long) x.value()) : args.get(0) instanceof IntV ? args.get(0) : new UnknownV("int() of " + Interpreter.describe(args.get(0)));
+            case "float": return args.get(0) instanceof IntV i && i.isConstant() ? new FloatV(i.value().constantValue().doubleValue()) : args.get(0) instanceof FloatV ? args.get(0) : new FloatV(Double.NaN);
+            case "bool": { Boolean t = in.truth(args.get(0)); return t == null ? new UnknownV("bool() of an undecidable value") : new BoolV(t); }
+            case "str", "repr": return new StrV(args.isEmpty() ? "" : args.get(0) instanceof StrV s ? s.value() : "<str>");
+            case "min", "max": {
+                List<Value> items = args.size() == 1 ? in.iterate(args.get(0)) : args;
+                if (items == null || items.isEmpty()) throw new Unanalysable(name + "() of a symbolic sequence");
+                List<Poly> ps = new ArrayList<>();
+                for (Value v : items) if (v instanceof IntV i) ps.add(i.value()); else return new FloatV(Double.NaN);
+                return new IntV(Poly.minMax(name, ps));
+            }
+            case "abs": return args.get(0);
+            case "sum": {
+                List<Value> items = in.iterate(args.get(0));
+                if (items == null) throw new Unanalysable("sum() of a symbolic sequence");
+                Value acc = args.size() > 1 ? args.get(1) : IntV.of(0);
+                for (Value v : items) acc = in.binary(acc, "+", v, f, false);
+                return acc;
+            }
+            case "any", "all": {
+                List<Value> items = in.iterate(args.get(0));
+                if (items == null) return new UnknownV(name + "() over a symbolic sequence");
+                boolean any = false, all = true;
+                for (Value v : items) { Boolean t = in.truth(v); if (t == null) return new UnknownV(name + "() of undecidable values"); any |= t; all &= t; }
+                return new BoolV(name.equals("any") ? any : all);
+            }
+            case "print", "id", "hash": return NoneV.NONE;
+            case "reversed", "sorted", "iter", "set", "map", "filter": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
+            case "next": { List<Value> items = in.iterate(args.get(0)); if (items == null || items.isEmpty()) throw new Unanalysable("next() of an empty or symbolic iterator"); return items.get(0); }
+            case "type": return args.get(0) instanceof ObjectV o ? new ClassV(o.className) : new ExternalV("builtins.type");
+            case "callable": return new BoolV(true);
+            case "round": return args.get(0);
+            case "vars": return new DictV();
+            default:
+                if (name.endsWith("Error") || name.endsWith("Warning") || name.equals("Exception")) return new UnknownV("exception object " + name);
+                throw new Unanalysable("built-in " + name + "() is not modelled");
+        }
+    }
+
+    private static boolean configDefaultMissing(String attr) { return configDefault(attr).isEmpty(); }
+
+    private static Value toSeq(Interpreter in, Value v, boolean tuple) {
+        if (v instanceof RepeatedV) return v;
+        List<Value> items = in.iterate(v);
+        if (items == null) throw new Unanalysable((tuple ? "tuple" : "list") + "() of " + Interpreter.describe(v));
+        return tuple ? new TupleV(items) : new ListV(new ArrayList<>(items));
+    }
+
+    static Poly intArg(Value v) {
+        if (v instanceof IntV i) return i.value();
+        if (v instanceof BoolV b) return Poly.constant(b.value() ? 1 : 0);
+        throw new Unanalysable("expected an int, got " + Interpreter.describe(v));
+    }
+
+    private static boolean isInstance(Interpreter in, Value obj, Value type) {
+        if (type instanceof TupleV t) { for (Value x : t.items()) if (isInstance(in, obj, x)) return true; return false; }
+        String tn = type instanceof ClassV c ? c.qualifiedName() : type instanceof ExternalV x ? x.qualifiedName() : "";
+        String simple = tn.substring(tn.lastIndexOf('.') + 1);
+        if (obj instanceof ObjectV o) return o.className.equals(tn) || in.src.isSubclassOf(o.className, tn) || in.mro(o.className).stream().anyMatch(c -> c.endsWith("." + simple));
+        if (obj instanceof TensorV) return simple.equals("Tensor");
+        if (obj instanceof TupleV) return simple.equals("tuple");
+        if (obj instanceof ListV) return simple.equals("list");
+        if (obj instanceof DictV) return simple.equals("dict");
+        if (obj instanceof IntV) return simple.equals("int");
+        if (obj instanceof FloatV) return simple.equals("float");
+        if (obj instanceof StrV) return simple.equals("str");
+        if (obj instanceof BoolV) return simple.equals("bool");
+        if (obj instanceof ExternalModuleV m) return m.className().endsWith("." + simple);
+        return false;
+    }
+}

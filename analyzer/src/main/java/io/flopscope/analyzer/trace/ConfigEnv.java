@@ -1,0 +1,43 @@
+package io.flopscope.analyzer.trace;
+
+import io.flopscope.formula.Poly;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Config values for the interpreter. Integer sizes stay symbolic ({@code config.n_embd}) so one analysis
+ * serves every model size; booleans, strings, floats and None are folded as constants because they
+ * choose the code path.
+ */
+public final class ConfigEnv {
+    private final Map<String, Object> values = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new LinkedHashMap<>();
+
+    /** value: Long, Double, Boolean, String, or null for None. */
+    public void put(String name, Object value) { values.put(name, value); }
+
+    public void alias(String from, String to) { aliases.put(from, to); }
+
+    public boolean has(String name) { return values.containsKey(canonical(name)); }
+
+    public String canonical(String name) {
+        String n = name;
+        for (int i = 0; i < 4 && aliases.containsKey(n); i++) n = aliases.get(n);
+        return n;
+    }
+
+    public Optional<Value> get(String name) {
+        String c = canonical(name);
+        if (!values.containsKey(c)) return Optional.empty();
+        Object v = values.get(c);
+        if (v == null) return Optional.of(Value.NoneV.NONE);
+        if (v instanceof Boolean b) return Optional.of(new Value.BoolV(b));
+        if (v instanceof Long || v instanceof Integer) return Optional.of(new Value.IntV(Poly.symbol("config." + c)));
+        if (v instanceof Double d) return Optional.of(new Value.FloatV(d));
+        if (v instanceof String s) return Optional.of(new Value.StrV(s));
+        return Optional.empty();
+    }
+
+    public Map<String, Object> values() { return values; }
+}

@@ -1,0 +1,21 @@
+package io.flopscope.analyzer.trace;
+
+/** Element types as the cost formulas name their sizes. */
+public enum DType {
+    ACTIVATION("a_bytes"), WEIGHT("w_bytes"), KV("kv_bytes"), FLOAT32("4"), INT64("8"), INT32("4"), BOOL("1");
+
+    /** The size of one element in the formula language. */
+    public final String bytes;
+
+    DType(String bytes) { this.bytes = bytes; }
+
+    /** The element size as a polynomial. */
+    public io.flopscope.formula.Poly size() {
+        return switch (this) {
+            case ACTIVATION, WEIGHT, KV -> io.flopscope.formula.Poly.symbol(bytes);
+            default -> io.flopscope.formula.Poly.constant(Long.parseLong(bytes));
+        };
+    }
+
+    public boolean isFloat() { return this == ACTIVATION || this == WEIGHT || this == KV || this == FLOAT32; }
+}

@@ -1,0 +1,1084 @@
+package io.flopscope.analyzer.trace;
+
+import io.flopscope.analyzer.ast.Params;
+import io.flopscope.analyzer.ast.PyExpr;
+import io.flopscope.analyzer.ast.PyStmt;
+import io.flopscope.analyzer.ast.Span;
+import io.flopscope.analyzer.trace.Value.*;
+import io.flopscope.diag.Diagnostic;
+import io.flopscope.formula.Poly;
+import io.flopscope.formula.Rational;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A symbolic Python interpreter for the inference path of PyTorch modules. It runs __init__ to learn
+ * submodules and attributes, then forward() with symbolic shapes, recording each line's costs.
+ * Module calls of classes in the source are traced into their own recorders (one analysis per class);
+ * functions and methods of the same class are inlined into the calling line.
+ */
+public final class Interpreter {
+    static final String NN_MODULE = "torch.nn.modules.module.Module";
+    private static final int MAX_DEPTH = 80;
+    private static final long MAX_STEPS = 2_000_000;
+
+    final SourceLookup src;
+    final ConfigEnv config;
+    final Options options;
+    final List<Diagnostic> diagnostics = new ArrayList<>();
+    /** class name -> the recorder of its traced forward (the analysis document). */
+    final Map<String, Recorder> traced = new LinkedHashMap<>();
+    final Map<String, List<String>> docParams = new LinkedHashMap<>();
+    final Map<String, ObjectV> twinsInProgress = new HashMap<>();
+    private final Map<String, Value> globalsCache = new HashMap<>();
+    private final TorchOps ops = new TorchOps(this);
+    private int depth;
+    private long steps;
+
+    /** Path choices of the default inference path. */
+    public record Options(boolean decode, String attnImplementation) {}
+
+    public Interpreter(SourceLookup src, ConfigEnv config, Options options) {
+        this.src = src;
+        this.config = config;
+        this.options = options;
+    }
+
+    public List<Diagnostic> diagnostics() { return diagnostics; }
+
+    /**
+     * Every module class traced, callers first. A parameter whose value is the same global expression at
+     * every call site is substituted into the callee's formulas (hidden_states_dim0 → batch_size); the rest
+     * stay parameters, bound by each caller.
+     */
+    public List<TracedForward> traces() {
+        List<String> order = new ArrayList<>();
+        Map<String, java.util.Set<String>> callees = new LinkedHashMap<>();
+        for (var e : traced.entrySet()) {
+            java.util.Set<String> cs = new java.util.LinkedHashSet<>();
+            for (Recorder.StmtRecord st : e.getValue().stmts.values()) for (Recorder.Event ev : st.events) if (ev.moduleCall()) cs.add(ev.callee());
+            callees.put(e.getKey(), cs);
+        }
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (String c : traced.keySet()) topo(c, callees, done, order);
+        java.util.Collections.reverse(order); // callers before callees
+        Map<String, List<String>> finalParams = new LinkedHashMap<>();
+        for (String c : order) {
+            Recorder rec = traced.get(c);
+            Map<String, Poly> subst = new LinkedHashMap<>();
+            for (String p : docParams.getOrDefault(c, List.of())) {
+                Poly common = null;
+                boolean same = true, any = false;
+                for (Recorder r : traced.values()) {
+                    for (Recorder.StmtRecord st : r.stmts.values()) {
+                        for (Recorder.Event ev : st.events) {
+                            if (!ev.moduleCall() || !ev.callee().equals(c) || ev.args().get(p) == null) continue;
+                            any = true;
+                            if (common == null) common = ev.args().get(p);
+                            else if (!common.equals(ev.args().get(p))) same = false;
+                        }
+                    }
+                }
+                if (any && same && common.symbols().stream().allMatch(Interpreter::isGlobalSymbol)) subst.put(p, common);
+            }
+            for (Recorder.StmtRecord st : rec.stmts.values()) st.events.replaceAll(ev -> ev.substitute(subst::get));
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (Recorder.StmtRecord st : rec.stmts.values()) {
+                for (Recorder.Event ev : st.events) {
+                    for (Poly x : List.of(ev.flops(), ev.read(), ev.write(), ev.multiplier())) used.addAll(x.symbols());
+                    if (ev.args() != null) for (Poly x : ev.args().values()) used.addAll(x.symbols());
+                }
+            }
+            List<String> ps = new ArrayList<>();
+            for (String p : docParams.getOrDefault(c, List.of())) {
+                if (!subst.containsKey(p) && used.contains(p) && !ps.contains(p) && !isGlobalSymbol(p)) ps.add(p);
+            }
+            finalParams.put(c, ps);
+        }
+        List<TracedForward> out = new ArrayList<>();
+        for (var e : traced.entrySet()) {
+            String module = src.classDecl(e.getKey()).map(SourceLookup.ClassDecl::module).orElse(null);
+            out.add(TracedForward.of(e.getValue(), module, finalParams.getOrDefault(e.getKey(), List.of()), finalParams));
+        }
+        return out;
+    }
+
+    private static void topo(String c, Map<String, java.util.Set<String>> callees, java.util.Set<String> done, List<String> order) {
+        if (!done.add(c)) return;
+        for (String d : callees.getOrDefault(c, java.util.Set.of())) topo(d, callees, done, order);
+        order.add(c);
+    }
+
+    /** Names every analysis may use: scenario sizes, dtype sizes, config fields. */
+    static boolean isGlobalSymbol(String s) {
+        return s.startsWith("config.") || Set.of("batch_size", "seq_len", "cache_len", "kv_len", "a_bytes", "w_bytes", "kv_bytes").contains(s);
+    }
+
+    /** Creates the root module: a Hugging Face model from its config object, or a plain module from keyword arguments. */
+    public Value instantiateRoot(String cls, List<Value> args, Map<String, Value> kwargs) {
+        return instantiate(cls, args, kwargs, null);
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    void exec(List<PyStmt> body, Frame f) {
+        for (PyStmt s : body) execStmt(s, f);
+    }
+
+    private void execStmt(PyStmt s, Frame f) {
+        if (++steps > MAX_STEPS) throw new Unanalysable("analysis step budget exhausted (a loop that does not terminate?)");
+        Recorder.StmtRecord rec = null;
+        if (f.recordsStatements) rec = f.rec.enter(s, headerEnd(s));
+        try {
+            execStmtInner(s, f);
+            if (rec != null && rec.events.isEmpty() && rec.notes.isEmpty() && rec.unanalysed == null) f.rec.note(zeroReason(s));
+        } catch (Unanalysable u) {
+            if (f.recordsStatements) {
+                f.rec.current = rec;
+                f.rec.unanalysed(u.getMessage());
+                for (PyExpr t : assignedTargets(s)) assignSilently(t, new UnknownV(u.getMessage()), f);
+            } else {
+                throw u;
+            }
+        }
+    }
+
+    private static int headerEnd(PyStmt s) {
+        if (s instanceof PyStmt.If i) return firstLine(i.body(), s.span().startLine()) - 1;
+        if (s instanceof PyStmt.For fo) return firstLine(fo.body(), s.span().startLine()) - 1;
+        if (s instanceof PyStmt.While w) return firstLine(w.body(), s.span().startLine()) - 1;
+        if (s instanceof PyStmt.With w) return firstLine(w.body(), s.span().startLine()) - 1;
+        if (s instanceof PyStmt.Try t) return firstLine(t.body(), s.span().startLine()) - 1;
+        if (s instanceof PyStmt.FunctionDef fd) return fd.defLine();
+        return s.span().endLine();
+    }
+
+    private static int firstLine(List<PyStmt> body, int fallback) {
+        return body.isEmpty() ? fallback + 1 : Math.max(fallback + 1, body.get(0).span().startLine());
+    }
+
+    private static String zeroReason(PyStmt s) {
+        if (s instanceof PyStmt.Return) return "returns references to tensors already computed: no kernel";
+        if (s instanceof PyStmt.Assign || s instanceof PyStmt.AnnAssign || s instanceof PyStmt.AugAssign) return "Python assignment, shape arithmetic or a view: no kernel";
+        if (s instanceof PyStmt.If) return "Python control flow: no kernel";
+        if (s instanceof PyStmt.For || s instanceof PyStmt.While) return "loop header: no kernel";
+        if (s instanceof PyStmt.ExprStmt e && e.value() instanceof PyExpr.Constant) return "docstring";
+        if (s instanceof PyStmt.Pass || s instanceof PyStmt.Break || s instanceof PyStmt.Continue) return "Python control flow: no kernel";
+        if (s instanceof PyStmt.Assert) return "a Python check: no kernel";
+        if (s instanceof PyStmt.With) return "context manager: no kernel";
+        if (s instanceof PyStmt.FunctionDef) return "defines a local function: no kernel";
+        if (s instanceof PyStmt.Import || s instanceof PyStmt.ImportFrom) return "import: no kernel";
+        return "no tensor operation";
+    }
+
+    private static List<PyExpr> assignedTargets(PyStmt s) {
+        if (s instanceof PyStmt.Assign a) return a.targets();
+        if (s instanceof PyStmt.AnnAssign a) return List.of(a.target());
+        if (s instanceof PyStmt.AugAssign a) return List.of(a.target());
+        return List.of();
+    }
+
+    private void execStmtInner(PyStmt s, Frame f) {
+        if (s instanceof PyStmt.ExprStmt e) { eval(e.value(), f); return; }
+        if (s instanceof PyStmt.Assign a) {
+            Value v = eval(a.value(), f);
+            for (PyExpr t : a.targets()) assign(t, v, f);
+            return;
+        }
+        if (s instanceof PyStmt.AnnAssign a) { if (a.value() != null) assign(a.target(), eval(a.value(), f), f); return; }
+        if (s instanceof PyStmt.AugAssign a) {
+            Value cur = eval(a.target(), f);
+            Value rhs = eval(a.value(), f);
+            assign(a.target(), binary(cur, a.op(), rhs, f, true), f);
+            return;
+        }
+        if (s instanceof PyStmt.Return r) throw new ReturnSignal(r.value() == null ? NoneV.NONE : eval(r.value(), f));
+        if (s instanceof PyStmt.If i) { execIf(i, f); return; }
+        if (s instanceof PyStmt.For fo) { execFor(fo, f); return; }
+        if (s instanceof PyStmt.While w) {
+            Boolean t = truth(eval(w.test(), f));
+            if (Boolean.FALSE.equals(t)) { f.rec.skip(bodySpan(w.body()), "`" + text(w.test()) + "` is False"); return; }
+            throw new Unanalysable("while loop with a condition that cannot be decided statically");
+        }
+        if (s instanceof PyStmt.With w) {
+            for (PyStmt.With.WithItem it : w.items()) {
+                Value ctx = eval(it.context(), f);
+                if (it.optionalVars() != null) assign(it.optionalVars(), ctx, f);
+            }
+            exec(w.body(), f);
+            return;
+        }
+        if (s instanceof PyStmt.Raise r) throw new Unanalysable("the default path raises " + (r.exc() == null ? "" : text(r.exc())));
+        if (s instanceof PyStmt.Assert || s instanceof PyStmt.Pass || s instanceof PyStmt.Global) return;
+        if (s instanceof PyStmt.Break) throw new BreakSignal();
+        if (s instanceof PyStmt.Continue) throw new ContinueSignal();
+        if (s instanceof PyStmt.Delete d) { for (PyExpr t : d.targets()) if (t instanceof PyExpr.Name n) f.locals.remove(n.id()); return; }
+        if (s instanceof PyStmt.Try t) {
+            exec(t.body(), f);
+            exec(t.orelse(), f);
+            exec(t.finalbody(), f);
+            for (PyStmt.Try.Handler h : t.handlers()) f.rec.skip(bodySpan(h.body()), "exception handler: not on the default path");
+            return;
+        }
+        if (s instanceof PyStmt.FunctionDef fd) { f.locals.put(fd.name(), new FuncV(fd, f.module, f.owner, null)); return; }
+        if (s instanceof PyStmt.ClassDef cd) { f.locals.put(cd.name(), new ClassV(f.module + "." + cd.name())); return; }
+        if (s instanceof PyStmt.Import im) {
+            for (PyStmt.Alias a : im.names()) {
+                String bind = a.asName() != null ? a.asName() : a.name().split("\\.")[0];
+                f.locals.put(bind, new ExternalV(a.asName() != null ? a.name() : a.name().split("\\.")[0]));
+            }
+            return;
+        }
+        if (s instanceof PyStmt.ImportFrom im) {
+            for (PyStmt.Alias a : im.names()) {
+                String bind = a.asName() != null ? a.asName() : a.name();
+                f.locals.put(bind, lookupQualified((im.module().isEmpty() ? "" : im.module() + ".") + a.name(), f.module));
+            }
+            return;
+        }
+        if (s instanceof PyStmt.Unsupported u) throw new Unanalysable("unsupported statement (" + u.kind() + ")");
+        throw new Unanalysable("unsupported statement " + s.getClass().getSimpleName());
+    }
+
+    private static Span bodySpan(List<PyStmt> body) {
+        if (body.isEmpty()) return null;
+        Span a = body.get(0).span(), b = body.get(body.size() - 1).span();
+        return new Span(a.startLine(), a.startCol(), b.endLine(), b.endCol());
+    }
+
+    private void execIf(PyStmt.If i, Frame f) {
+        Value test = eval(i.test(), f);
+        Boolean t = truth(test);
+        if (t == null) {
+            String why = test instanceof UnknownV u ? u.reason() : "its value depends on data or on a size FlopScope cannot compare";
+            f.rec.skip(bodySpan(i.body()), "not analysed: the condition `" + text(i.test()) + "` could not be decided");
+            if (!i.orelse().isEmpty()) f.rec.skip(bodySpan(i.orelse()), "not analysed: the condition `" + text(i.test()) + "` could not be decided");
+            throw new Unanalysable("condition `" + text(i.test()) + "` cannot be decided statically (" + why + "); decide it with --set");
+        }
+        if (f.recordsStatements) f.rec.note("condition `" + text(i.test()) + "` is " + (t ? "True" : "False") + " on the default inference path");
+        if (t) {
+            if (!i.orelse().isEmpty()) skipBranch(i.orelse(), "`" + text(i.test()) + "` is True", f);
+            exec(i.body(), f);
+        } else {
+            skipBranch(i.body(), "`" + text(i.test()) + "` is False", f);
+            exec(i.orelse(), f);
+        }
+    }
+
+    private void skipBranch(List<PyStmt> body, String reason, Frame f) {
+        if (!f.recordsStatements) return;
+        f.rec.skip(bodySpan(body), reason);
+    }
+
+    private void execFor(PyStmt.For fo, Frame f) {
+        Value it = eval(fo.iter(), f);
+        List<Value> items = iterate(it);
+        if (items == null && it instanceof RepeatedV r) {
+            Poly saved = f.multiplier;
+            f.multiplier = f.multiplier.multiply(r.count());
+            try {
+                assign(fo.target(), r.element(), f);
+                exec(fo.body(), f);
+            } catch (BreakSignal | ContinueSignal b) {
+                throw new Unanalysable("break/continue in a loop over " + r.count().toFormula() + " repeated elements");
+            } finally {
+                f.multiplier = saved;
+            }
+            return;
+        }
+        if (items == null) throw new Unanalysable("cannot iterate over " + describe(it));
+        if (items.size() > 256) throw new Unanalysable("loop of " + items.size() + " iterations: too long to unroll");
+        for (Value v : items) {
+            assign(fo.target(), v, f);
+            try {
+                exec(fo.body(), f);
+            } catch (BreakSignal b) {
+                return;
+            } catch (ContinueSignal c) {
+                // next iteration
+            }
+        }
+        exec(fo.orelse(), f);
+    }
+
+    /** Concrete elements, or null when the iterable is symbolic. */
+    List<Value> iterate(Value v) {
+        if (v instanceof TupleV t) return t.items();
+        if (v instanceof ListV l) return new ArrayList<>(l.items());
+        if (v instanceof DictV d) {
+            List<Value> keys = new ArrayList<>();
+            for (Object k : d.items().keySet()) keys.add(k instanceof String s ? new StrV(s) : k instanceof Long n ? IntV.of(n) : new UnknownV("dict key"));
+            return keys;
+        }
+        if (v instanceof TensorV t && !t.shape().isEmpty() && t.shape().get(0).isConstant()) {
+            long n = t.shape().get(0).constantValue().num().longValueExact();
+            List<Value> out = new ArrayList<>();
+            for (long i = 0; i < n && i < 257; i++) out.add(t.withShape(t.shape().subList(1, t.rank())));
+            return out;
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- assignment
+
+    void assign(PyExpr target, Value v, Frame f) {
+        if (target instanceof PyExpr.Name n) { f.locals.put(n.id(), v); return; }
+        if (target instanceof PyExpr.TupleExpr || target instanceof PyExpr.ListExpr) {
+            List<PyExpr> elts = target instanceof PyExpr.TupleExpr t ? t.elts() : ((PyExpr.ListExpr) target).elts();
+            List<Value> items = unpack(v, elts.size());
+            for (int i = 0; i < elts.size(); i++) assign(elts.get(i), items.get(i), f);
+            return;
+        }
+        if (target instanceof PyExpr.Attribute a) {
+            Value obj = eval(a.value(), f);
+            if (obj instanceof ObjectV o) { o.attrs.put(a.attr(), v); return; }
+            return; // attributes of other objects carry no cost
+        }
+        if (target instanceof PyExpr.Subscript sub) { ops.setItem(eval(sub.value(), f), sub.index(), v, f); return; }
+        if (target instanceof PyExpr.Starred st) { assign(st.value(), v, f); return; }
+        throw new Unanalysable("cannot assign to " + text(target));
+    }
+
+    private void assignSilently(PyExpr target, Value v, Frame f) {
+        try {
+            if (target instanceof PyExpr.Name n) f.locals.put(n.id(), v);
+            else if (target instanceof PyExpr.TupleExpr t) for (PyExpr e : t.elts()) assignSilently(e, v, f);
+        } catch (RuntimeException ignored) {
+            // best effort: the statement is already reported unanalysed
+        }
+    }
+
+    List<Value> unpack(Value v, int n) {
+        if (v instanceof UnknownV u) { List<Value> out = new ArrayList<>(); for (int i = 0; i < n; i++) out.add(u); return out; }
+        List<Value> items = iterate(v);
+        if (items == null && v instanceof ObjectV o && !o.fieldOrder.isEmpty()) items = modelOutputItems(o);
+        if (items == null) throw new Unanalysable("cannot unpack " + describe(v) + " into " + n + " names");
+        if (items.size() != n) throw new Unanalysable("cannot unpack " + items.size() + " values into " + n + " names");
+        return items;
+    }
+
+    static List<Value> modelOutputItems(ObjectV o) {
+        List<Value> out = new ArrayList<>();
+        for (String k : o.fieldOrder) { Value x = o.attrs.get(k); if (x != null && !(x instanceof NoneV)) out.add(x); }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- expressions
+
+    Value eval(PyExpr e, Frame f) {
+        if (++steps > MAX_STEPS) throw new Unanalysable("analysis step budget exhausted");
+        if (e instanceof PyExpr.Constant c) return constant(c.value());
+        if (e instanceof PyExpr.Name n) return name(n.id(), f);
+        if (e instanceof PyExpr.Attribute a) return attribute(eval(a.value(), f), a.attr(), f);
+        if (e instanceof PyExpr.Call c) return call(c, f);
+        if (e instanceof PyExpr.BinOp b) return binary(eval(b.left(), f), b.op(), eval(b.right(), f), f, false);
+        if (e instanceof PyExpr.UnaryOp u) return unary(u.op(), eval(u.operand(), f), f);
+        if (e instanceof PyExpr.BoolOp b) {
+            // Kleene logic: an undecidable operand does not matter when another one decides the result
+            boolean and = b.op().equals("and");
+            Value last = NoneV.NONE;
+            String unknown = null;
+            for (PyExpr x : b.values()) {
+                try {
+                    last = eval(x, f);
+                } catch (Unanalysable u) {
+                    if (unknown == null) throw u;
+                    last = new UnknownV(u.getMessage());
+                }
+                Boolean t = truth(last);
+                if (t == null) { if (unknown == null) unknown = "`" + text(x) + "`"; continue; }
+                if (and && !t) return last;
+                if (!and && t) return last;
+            }
+            return unknown == null ? last : new UnknownV(unknown + " cannot be decided statically");
+        }
+        if (e instanceof PyExpr.Compare c) return compare(c, f);
+        if (e instanceof PyExpr.IfExp i) {
+            Boolean t = truth(eval(i.test(), f));
+            if (t == null) return new UnknownV("`" + text(i.test()) + "` cannot be decided statically");
+            return eval(t ? i.body() : i.orelse(), f);
+        }
+        if (e instanceof PyExpr.Subscript s) return ops.getItem(eval(s.value(), f), s.index(), f);
+        if (e instanceof PyExpr.TupleExpr t) return new TupleV(evalElts(t.elts(), f));
+        if (e instanceof PyExpr.ListExpr l) return new ListV(new ArrayList<>(evalElts(l.elts(), f)));
+        if (e instanceof PyExpr.DictExpr d) {
+            DictV out = new DictV();
+            for (int i = 0; i < d.keys().size(); i++) {
+                Value v = eval(d.values().get(i), f);
+                if (d.keys().get(i) == null) { if (v instanceof DictV dv) out.items().putAll(dv.items()); continue; }
+                out.items().put(key(eval(d.keys().get(i), f)), v);
+            }
+            return out;
+        }
+        if (e instanceof PyExpr.Slice s) {
+            return new SliceV(s.lower() == null ? null : eval(s.lower(), f), s.upper() == null ? null : eval(s.upper(), f), s.step() == null ? null : eval(s.step(), f));
+        }
+        if (e instanceof PyExpr.Ellipsis) return EllipsisV.ELLIPSIS;
+        if (e instanceof PyExpr.Comprehension c) return comprehension(c, f);
+        if (e instanceof PyExpr.FString) return new StrV("<f-string>");
+        if (e instanceof PyExpr.NamedExpr ne) { Value v = eval(ne.value(), f); assign(ne.target(), v, f); return v; }
+        if (e instanceof PyExpr.Lambda l) {
+            PyStmt.FunctionDef fd = new PyStmt.FunctionDef("<lambda>", l.params(), List.of(new PyStmt.Return(l.body(), l.span())), List.of(), null, l.span().startLine(), l.span());
+            return new FuncV(fd, f.module, f.owner, null);
+        }
+        if (e instanceof PyExpr.Starred s) return eval(s.value(), f);
+        if (e instanceof PyExpr.Unsupported u) throw new Unanalysable("unsupported expression (" + u.kind() + "): " + u.text());
+        throw new Unanalysable("unsupported expression " + e.getClass().getSimpleName());
+    }
+
+    private List<Value> evalElts(List<PyExpr> elts, Frame f) {
+        List<Value> out = new ArrayList<>();
+        for (PyExpr x : elts) {
+            if (x instanceof PyExpr.Starred s) {
+                List<Value> items = iterate(eval(s.value(), f));
+                if (items == null) throw new Unanalysable("cannot unpack *" + text(s.value()));
+                out.addAll(items);
+            } else out.add(eval(x, f));
+        }
+        return out;
+    }
+
+    static Object key(Value v) {
+        if (v instanceof StrV s) return s.value();
+        if (v instanceof IntV i && i.isConstant()) return i.value().constantValue().num().longValue();
+        if (v instanceof BoolV b) return b.value();
+        if (v instanceof ClassV c) return c.qualifiedName();
+        if (v instanceof ExternalV x) return x.qualifiedName();
+        return v;
+    }
+
+    static Value constant(Object c) {
+        if (c == PyExpr.Constant.NONE || c == null) return NoneV.NONE;
+        if (c instanceof Boolean b) return new BoolV(b);
+        if (c instanceof Long l) return IntV.of(l);
+        if (c instanceof Integer i) return IntV.of(i);
+        if (c instanceof BigInteger b) return new IntV(Poly.constant(Rational.of(b)));
+        if (c instanceof Double d) return new FloatV(d);
+        if (c instanceof String s) return new StrV(s);
+        return new UnknownV("constant " + c);
+    }
+
+    private Value comprehension(PyExpr.Comprehension c, Frame f) {
+        if (c.generators().size() != 1) throw new Unanalysable("nested comprehension");
+        PyExpr.Comprehension.For g = c.generators().get(0);
+        Value it = eval(g.iter(), f);
+        List<Value> items = iterate(it);
+        Frame inner = f; // comprehension variables leak harmlessly in this model
+        if (items == null && it instanceof RepeatedV r) {
+            if (!g.ifs().isEmpty()) throw new Unanalysable("filtered comprehension over " + r.count().toFormula() + " elements");
+            assign(g.target(), r.element(), inner);
+            return new RepeatedV(eval(c.elt(), inner), r.count());
+        }
+        if (items == null) throw new Unanalysable("cannot iterate over " + describe(it));
+        List<Value> out = new ArrayList<>();
+        DictV dict = new DictV();
+        for (Value v : items) {
+            assign(g.target(), v, inner);
+            boolean keep = true;
+            for (PyExpr cond : g.ifs()) {
+                Boolean t = truth(eval(cond, inner));
+                if (t == null) throw new Unanalysable("comprehension filter `" + text(cond) + "` cannot be decided");
+                keep &= t;
+            }
+            if (!keep) continue;
+            if (c.kind().equals("dict")) dict.items().put(key(eval(c.elt(), inner)), eval(c.value(), inner));
+            else out.add(eval(c.elt(), inner));
+        }
+        if (c.kind().equals("dict")) return dict;
+        return c.kind().equals("list") ? new ListV(out) : new TupleV(out);
+    }
+
+    // ---------------------------------------------------------------- names and attributes
+
+    Value name(String id, Frame f) {
+        Value v = f.locals.get(id);
+        if (v != null) return v;
+        if (id.equals("self") && f.self != null) return f.self;
+        Value b = Builtins.lookup(id);
+        String q = f.module + "." + id;
+        boolean definedHere = src.moduleAssignment(f.module, id).isPresent() || src.classDecl(q).isPresent() || src.function(q).isPresent();
+        if (b != null && !definedHere && !isImported(f.module, id)) return b;
+        Value g = global(f.module, id);
+        if (g != null) return g;
+        if (b != null) return b;
+        throw new Unanalysable("name '" + id + "' is not defined on this path");
+    }
+
+    private boolean isImported(String module, String id) {
+        String q = src.resolve(module, id);
+        return q != null && !q.equals(module + "." + id);
+    }
+
+    /** A module-level name: a definition, an import, or an assignment evaluated once. */
+    Value global(String module, String id) {
+        String key = module + ":" + id;
+        if (globalsCache.containsKey(key)) return globalsCache.get(key);
+        Value v = null;
+        Optional<PyExpr> assigned = src.moduleAssignment(module, id);
+        if (assigned.isPresent()) {
+            globalsCache.put(key, new UnknownV("'" + id + "' refers to itself"));
+            try {
+                v = eval(assigned.get(), new Frame(module, null, null, Recorder.discarding(), false, Poly.ONE, null));
+            } catch (Unanalysable u) {
+                v = new UnknownV("module-level '" + id + "': " + u.getMessage());
+            }
+        } else {
+            String q = src.resolve(module, id);
+            if (q != null) v = lookupQualified(q, module);
+        }
+        globalsCache.put(key, v);
+        return v;
+    }
+
+    Value lookupQualified(String q, String fromModule) {
+        if (src.classDecl(q).isPresent()) return new ClassV(q);
+        var fn = src.function(q);
+        if (fn.isPresent()) return new FuncV(fn.get().def(), fn.get().module(), null, null);
+        int dot = q.lastIndexOf('.');
+        if (dot > 0 && src.module(q.substring(0, dot)).isPresent() && !q.substring(0, dot).equals(fromModule)) {
+            Value g = global(q.substring(0, dot), q.substring(dot + 1));
+            if (g != null) return g;
+        }
+        if (src.module(q).isPresent()) return new ExternalV(q);
+        return new ExternalV(q);
+    }
+
+    Value attribute(Value obj, String attr, Frame f) {
+        if (obj instanceof ObjectV o) {
+            Value v = o.attrs.get(attr);
+            if (v != null) return v;
+            Optional<FuncV> m = method(o.className, attr, o);
+            if (m.isPresent()) return m.get();
+            Value cls = classAttribute(o.className, attr);
+            if (cls != null) return cls;
+            if (attr.equals("training")) return new BoolV(false);
+            if (attr.equals("config") || attr.equals("dtype") || attr.equals("device")) return attr.equals("dtype") ? new DTypeV(DType.ACTIVATION) : new StrV(attr);
+            if (attr.equals("_attn_implementation")) return new StrV(options.attnImplementation());
+            if (attr.equals("gradient_checkpointing")) return new BoolV(false);
+            return new BoundMethodV(o, attr);
+        }
+        if (obj instanceof ConfigV c) {
+            if (attr.equals("_attn_implementation")) return new StrV(options.attnImplementation());
+            return c.env.get(attr).orElseGet(() -> Builtins.configDefault(attr).orElse(
+                    new UnknownV("config has no field '" + attr + "' (give it in config.json or with --set " + attr + "=...)")));
+        }
+        if (obj instanceof ExternalV x) return ops.externalAttribute(x.qualifiedName() + "." + attr);
+        if (obj instanceof ClassV c) {
+            Optional<FuncV> m = method(c.qualifiedName(), attr, null);
+            if (m.isPresent()) return m.get();
+            Value v = classAttribute(c.qualifiedName(), attr);
+            if (v != null) return v;
+            return new ExternalV(c.qualifiedName() + "." + attr);
+        }
+        if (obj instanceof TensorV t) return ops.tensorAttribute(t, attr);
+        if (obj instanceof ExternalModuleV m) return ops.externalModuleAttribute(m, attr);
+        if (obj instanceof SuperV s) {
+            for (String base : bases(s.owner())) {
+                Optional<FuncV> m = method(base, attr, s.self());
+                if (m.isPresent()) return m.get();
+            }
+            return new BoundMethodV(s, attr);
+        }
+        if (obj instanceof UnknownV u) return u;
+        return new BoundMethodV(obj, attr);
+    }
+
+    /**
+     * Framework base classes whose methods are not traced: their __init__ sets up weights, hooks and
+     * generation machinery, none of it on the forward path. Their few forward-relevant methods are modelled.
+     */
+    static boolean isFramework(String cls) {
+        return cls.startsWith("transformers.modeling_utils.") || cls.startsWith("transformers.generation.")
+                || cls.startsWith("transformers.utils.") || cls.startsWith("transformers.integrations.peft.") || cls.startsWith("torch.");
+    }
+
+    /** A method found on the class or its bases in the source, bound to self. */
+    Optional<FuncV> method(String cls, String name, Value self) {
+        for (String c : mro(cls)) {
+            if (isFramework(c)) continue;
+            var decl = src.classDecl(c);
+            if (decl.isEmpty()) continue;
+            for (PyStmt s : decl.get().def().body()) {
+                if (s instanceof PyStmt.FunctionDef fd && fd.name().equals(name)) {
+                    boolean isStatic = fd.decorators().stream().anyMatch(d -> text(d).equals("staticmethod"));
+                    boolean isClass = fd.decorators().stream().anyMatch(d -> text(d).equals("classmethod"));
+                    Value bound = isStatic ? null : isClass ? new ClassV(cls) : self;
+                    return Optional.of(new FuncV(fd, decl.get().module(), c, bound));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Value classAttribute(String cls, String name) {
+        for (String c : mro(cls)) {
+            var decl = src.classDecl(c);
+            if (decl.isEmpty()) continue;
+            for (PyStmt s : decl.get().def().body()) {
+                if (s instanceof PyStmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof PyExpr.Name n && n.id().equals(name)) {
+                    return eval(a.value(), new Frame(decl.get().module(), null, c, Recorder.discarding(), false, Poly.ONE, null));
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The class and its bases in the source, depth first (a simple MRO). */
+    List<String> mro(String cls) {
+        List<String> out = new ArrayList<>();
+        mro(cls, out, 0);
+        return out;
+    }
+
+    private void mro(String cls, List<String> out, int d) {
+        if (out.contains(cls) || d > 30) return;
+        out.add(cls);
+        for (String b : bases(cls)) mro(b, out, d + 1);
+    }
+
+    List<String> bases(String cls) { return src.classDecl(cls).map(SourceLookup.ClassDecl::bases).orElse(List.of()); }
+
+    boolean isModuleClass(String cls) { return src.isSubclassOf(cls, NN_MODULE); }
+
+    // ---------------------------------------------------------------- calls
+
+    private Value call(PyExpr.Call c, Frame f) {
+        Value fn = eval(c.func(), f);
+        List<Value> args = new ArrayList<>();
+        for (PyExpr a : c.args()) {
+            if (a instanceof PyExpr.Starred s) {
+                List<Value> items = iterate(eval(s.value(), f));
+                if (items == null) throw new Unanalysable("cannot expand *" + text(s.value()));
+                args.addAll(items);
+            } else args.add(eval(a, f));
+        }
+        Map<String, Value> kwargs = new LinkedHashMap<>();
+        for (PyExpr.Keyword k : c.keywords()) {
+            Value v = eval(k.value(), f);
+            if (k.name() == null) {
+                if (v instanceof DictV d) { for (var en : d.items().entrySet()) if (en.getKey() instanceof String s) kwargs.put(s, en.getValue()); }
+                else if (!(v instanceof NoneV)) throw new Unanalysable("cannot expand **" + text(k.value()));
+            } else kwargs.put(k.name(), v);
+        }
+        return invoke(fn, args, kwargs, f, c);
+    }
+
+    Value invoke(Value fn, List<Value> args, Map<String, Value> kwargs, Frame f, PyExpr.Call site) {
+        if (++depth > MAX_DEPTH) { depth--; throw new Unanalysable("call depth over " + MAX_DEPTH + " (recursion?)"); }
+        try {
+            if (fn instanceof FuncV fv) return callFunction(fv, args, kwargs, f, site);
+            if (fn instanceof ClassV cv) return instantiate(cv.qualifiedName(), args, kwargs, f);
+            if (fn instanceof ObjectV o) {
+                if (isModuleClass(o.className)) return callModule(o, args, kwargs, f, site);
+                Optional<FuncV> call = method(o.className, "__call__", o);
+                if (call.isPresent()) return callFunction(call.get(), args, kwargs, f, site);
+                throw new Unanalysable(o.className + " is not callable");
+            }
+            if (fn instanceof ExternalModuleV m) return ops.callExternalModule(m, args, kwargs, f);
+            if (fn instanceof BoundMethodV bm) return ops.callMethod(bm.receiver(), bm.name(), args, kwargs, f);
+            if (fn instanceof ExternalV x) return ops.callExternal(x.qualifiedName(), args, kwargs, f);
+            if (fn instanceof UnknownV u) throw new Unanalysable(u.reason());
+            throw new Unanalysable("cannot call " + describe(fn));
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Inlines a function or method: its costs belong to the calling line. */
+    /** Environment probes answered for the default inference target (eager PyTorch, no tracing or compiling). */
+    private static Value probe(String qualified) {
+        String name = qualified.substring(qualified.lastIndexOf('.') + 1);
+        return switch (name) {
+            case "is_torchdynamo_compiling", "is_torch_fx_proxy", "is_tracing", "is_torch_flex_attn_available", "is_torch_xla_available",
+                 "is_torchdynamo_exporting", "is_flash_attn_2_available", "is_flash_attn_greater_or_equal_2_10" -> new BoolV(false);
+            case "is_torch_greater_or_equal", "is_torch_sdpa_available" -> new BoolV(true);
+            default -> null;
+        };
+    }
+
+    Value callFunction(FuncV fv, List<Value> args, Map<String, Value> kwargs, Frame caller, PyExpr.Call site) {
+        Value probed = fv.self() == null ? probe(fv.module() + "." + fv.def().name()) : null;
+        if (probed != null) return probed;
+        Frame f = new Frame(fv.module(), fv.self(), fv.owner(), caller.rec, false, caller.multiplier,
+                fv.def().name() + " (line " + fv.def().defLine() + ")");
+        bindParams(fv.def().params(), fv.self() == null ? args : args, kwargs, f, fv.self() != null);
+        if (caller.rec != null && !fv.def().name().equals("<lambda>")) {
+            caller.rec.inlined(fv.def().name() + " (lines " + fv.def().span().startLine() + "-" + fv.def().span().endLine() + ")");
+        }
+        for (PyExpr d : fv.def().decorators()) {
+            String dn = text(d);
+            if (dn.contains("no_grad") || dn.contains("torch.jit") || dn.contains("staticmethod") || dn.contains("classmethod")
+                    || dn.contains("can_return_tuple") || dn.contains("deprecate_kwarg") || dn.contains("add_start_docstrings")
+                    || dn.contains("replace_return_docstrings") || dn.contains("add_code_sample_docstrings") || dn.contains("wraps")) continue;
+        }
+        try {
+            exec(fv.def().body(), f);
+            return NoneV.NONE;
+        } catch (ReturnSignal r) {
+            return r.value;
+        }
+    }
+
+    /** Binds call arguments to parameters as Python does; self is skipped when bound. */
+    void bindParams(Params params, List<Value> args, Map<String, Value> kwargs, Frame f, boolean bound) {
+        List<Params.Param> ps = params.params();
+        int start = bound && !ps.isEmpty() && (ps.get(0).kind() == Params.Kind.POSITIONAL || ps.get(0).kind() == Params.Kind.POSITIONAL_ONLY) ? 1 : 0;
+        if (bound && start == 1) f.locals.put(ps.get(0).name(), f.self);
+        int ai = 0;
+        Map<String, Value> rest = new LinkedHashMap<>(kwargs);
+        for (int i = start; i < ps.size(); i++) {
+            Params.Param p = ps.get(i);
+            switch (p.kind()) {
+                case POSITIONAL, POSITIONAL_ONLY -> {
+                    if (ai < args.size()) f.locals.put(p.name(), args.get(ai++));
+                    else if (rest.containsKey(p.name())) f.locals.put(p.name(), rest.remove(p.name()));
+                    else if (p.defaultValue() != null) f.locals.put(p.name(), eval(p.defaultValue(), defaultsFrame(f)));
+                    else throw new Unanalysable("missing argument '" + p.name() + "'");
+                }
+                case VAR_POSITIONAL -> {
+                    f.locals.put(p.name(), new TupleV(new ArrayList<>(args.subList(Math.min(ai, args.size()), args.size()))));
+                    ai = args.size();
+                }
+                case KEYWORD_ONLY -> {
+                    if (rest.containsKey(p.name())) f.locals.put(p.name(), rest.remove(p.name()));
+                    else if (p.defaultValue() != null) f.locals.put(p.name(), eval(p.defaultValue(), defaultsFrame(f)));
+                    else throw new Unanalysable("missing keyword argument '" + p.name() + "'");
+                }
+                case VAR_KEYWORD -> {
+                    DictV d = new DictV();
+                    for (var en : rest.entrySet()) d.items().put(en.getKey(), en.getValue());
+                    f.locals.put(p.name(), d);
+                    rest.clear();
+                }
+            }
+        }
+        if (ai < args.size()) throw new Unanalysable("too many positional arguments (" + args.size() + ")");
+        // unexpected keywords are ignored: HF passes **kwargs through layers
+    }
+
+    private Frame defaultsFrame(Frame f) { return new Frame(f.module, null, f.owner, Recorder.discarding(), false, Poly.ONE, null); }
+
+    /** Creates an instance of a class from the source: runs __init__ (and base __init__s it calls). */
+    Value instantiate(String cls, List<Value> args, Map<String, Value> kwargs, Frame caller) {
+        if (Builtins.isModelOutput(this, cls)) {
+            ObjectV out = new ObjectV(cls);
+            for (var en : kwargs.entrySet()) { out.attrs.put(en.getKey(), en.getValue()); out.fieldOrder.add(en.getKey()); }
+            return out;
+        }
+        ObjectV o = new ObjectV(cls);
+        // a dict subclass built from a dict (transformers' ClassInstantier): keep the data for super().__getitem__
+        if (!args.isEmpty() && args.get(0) instanceof DictV d) o.attrs.put("__data__", d);
+        Optional<FuncV> init = method(cls, "__init__", o);
+        if (init.isPresent()) {
+            Frame f = new Frame(init.get().module(), o, init.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
+            bindParams(init.get().def().params(), args, kwargs, f, true);
+            // numeric constructor arguments become the parameters of this class's analysis
+            for (Params.Param p : init.get().def().params().params()) {
+                Value v = f.locals.get(p.name());
+                if (v instanceof IntV iv && !p.name().equals("self")) o.ctorParams.put(p.name(), iv.value());
+            }
+            o.attrs.put("__ctor_args__", new DictV(new LinkedHashMap<>(f.locals)));
+            try {
+                exec(init.get().def().body(), f);
+            } catch (ReturnSignal r) {
+                // __init__ returns None
+            }
+        }
+        return o;
+    }
+
+    /** Calls a module: one composite reference in the caller, the callee traced into its own analysis. */
+    Value callModule(ObjectV m, List<Value> args, Map<String, Value> kwargs, Frame caller, PyExpr.Call site) {
+        Optional<FuncV> fwd = method(m.className, "forward", m);
+        if (fwd.isEmpty()) throw new Unanalysable(m.className + " has no forward()");
+        // every input dimension is a parameter of the callee's analysis, bound here to the caller's sizes
+        Map<String, Poly> dimArgs = new LinkedHashMap<>();
+        List<Value> symArgs = new ArrayList<>();
+        Map<String, Value> symKw = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        for (Params.Param p : fwd.get().def().params().params()) if (p.kind() == Params.Kind.POSITIONAL || p.kind() == Params.Kind.POSITIONAL_ONLY) names.add(p.name());
+        if (!names.isEmpty()) names.remove(0); // self
+        for (int i = 0; i < args.size(); i++) symArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, dimArgs));
+        for (var e : kwargs.entrySet()) symKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), dimArgs));
+        if (!traced.containsKey(m.className) && !twinsInProgress.containsKey(m.className)) traceTwin(m, symArgs, symKw, fwd.get());
+        Map<String, Poly> callArgs = new LinkedHashMap<>(m.ctorParams);
+        callArgs.putAll(dimArgs);
+        caller.rec.event(new Recorder.Event(shortName(m.className), "module call", io.flopscope.document.FlopClass.VECTOR,
+                Poly.ZERO, Poly.ZERO, Poly.ZERO, m.className, callArgs, true, caller.multiplier, null));
+        // the caller needs the real output: run the real instance without recording
+        Frame f = new Frame(fwd.get().module(), m, fwd.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
+        bindParams(fwd.get().def().params(), args, kwargs, f, true);
+        try {
+            exec(fwd.get().def().body(), f);
+            return NoneV.NONE;
+        } catch (ReturnSignal r) {
+            return r.value;
+        }
+    }
+
+    /** A copy of v whose tensor dimensions are symbols named after the argument ({@code hidden_states_dim2}). */
+    private static Value symbolize(Value v, String name, Map<String, Poly> bindings) {
+        if (v instanceof TensorV t) {
+            List<Poly> dims = new ArrayList<>();
+            for (int i = 0; i < t.rank(); i++) {
+                String n = name + "_dim" + i;
+                bindings.put(n, t.shape().get(i));
+                dims.add(Poly.symbol(n));
+            }
+            return new TensorV(dims, t.dtype(), t.contiguous());
+        }
+        if (v instanceof TupleV tv) {
+            List<Value> items = new ArrayList<>();
+            for (int i = 0; i < tv.items().size(); i++) items.add(symbolize(tv.items().get(i), name + "_" + i, bindings));
+            return new TupleV(items);
+        }
+        return v;
+    }
+
+    /** Traces forward() of a generic copy of m whose numeric constructor arguments are symbols. */
+    private void traceTwin(ObjectV m, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
+        ObjectV twin = m;
+        if (!m.ctorParams.isEmpty() && m.attrs.get("__ctor_args__") instanceof DictV ctor) {
+            Map<String, Value> kw = new LinkedHashMap<>();
+            for (var en : ctor.items().entrySet()) {
+                String k = (String) en.getKey();
+                if (k.equals("self")) continue;
+                kw.put(k, m.ctorParams.containsKey(k) ? new IntV(Poly.symbol(k)) : en.getValue());
+            }
+            twinsInProgress.put(m.className, m);
+            try {
+                Value t = instantiate(m.className, new ArrayList<>(), kw, null);
+                if (t instanceof ObjectV o) twin = o;
+            } catch (Unanalysable | ReturnSignal ex) {
+                twin = m;
+            }
+        }
+        twinsInProgress.put(m.className, twin);
+        Recorder rec = new Recorder(m.className, src.classDecl(m.className).map(d -> d.module()).orElse(null), false);
+        traced.put(m.className, rec);
+        Frame f = new Frame(fwd.module(), twin, fwd.owner(), rec, true, Poly.ONE, null);
+        try {
+            bindParams(fwd.def().params(), args, kwargs, f, true);
+            exec(fwd.def().body(), f);
+        } catch (ReturnSignal r) {
+            // done
+        } catch (Unanalysable u) {
+            diagnostics.add(Diagnostic.error(rec.file, fwd.def().defLine(), m.className + ": " + u.getMessage()));
+        } finally {
+            twinsInProgress.remove(m.className);
+        }
+        List<String> candidates = new ArrayList<>(twin == m ? List.of() : twin.ctorParams.keySet());
+        for (Value a : args) collectDims(a, candidates);
+        for (Value a : kwargs.values()) collectDims(a, candidates);
+        docParams.put(m.className, candidates);
+    }
+
+    private static void collectDims(Value v, List<String> out) {
+        if (v instanceof TensorV t) for (Poly d : t.shape()) out.addAll(d.symbols());
+        if (v instanceof TupleV tv) for (Value x : tv.items()) collectDims(x, out);
+    }
+
+    /** Traces the root module's forward (the model) into its analysis. */
+    public void traceRoot(ObjectV root, List<Value> args, Map<String, Value> kwargs) {
+        Optional<FuncV> fwd = method(root.className, "forward", root);
+        if (fwd.isEmpty()) throw new Unanalysable(root.className + " has no forward()");
+        traceTwin(root, args, kwargs, fwd.get());
+    }
+
+    // ---------------------------------------------------------------- operators
+
+    Value binary(Value a, String op, Value b, Frame f, boolean inPlace) {
+        if (a instanceof TensorV || b instanceof TensorV) return ops.tensorBinary(a, op, b, f, inPlace);
+        if (a instanceof UnknownV u) return u;
+        if (b instanceof UnknownV u) return u;
+        if (a instanceof IntV x && b instanceof IntV y) return intBinary(x.value(), op, y.value());
+        if (a instanceof BoolV x && b instanceof IntV) return binary(IntV.of(x.value() ? 1 : 0), op, b, f, inPlace);
+        if (a instanceof IntV && b instanceof BoolV y) return binary(a, op, IntV.of(y.value() ? 1 : 0), f, inPlace);
+        if (isNumber(a) && isNumber(b)) return floatBinary(a, op, b);
+        if (a instanceof TupleV x && b instanceof TupleV y && op.equals("+")) { List<Value> l = new ArrayList<>(x.items()); l.addAll(y.items()); return new TupleV(l); }
+        if (a instanceof ListV x && b instanceof ListV y && op.equals("+")) { List<Value> l = new ArrayList<>(x.items()); l.addAll(y.items()); return new ListV(l); }
+        if ((a instanceof ListV || a instanceof TupleV) && b instanceof IntV n && op.equals("*")) {
+            List<Value> items = a instanceof ListV l ? l.items() : ((TupleV) a).items();
+            if (n.isConstant()) {
+                List<Value> out = new ArrayList<>();
+                for (long i = 0; i < n.value().constantValue().num().longValue(); i++) out.addAll(items);
+                return a instanceof ListV ? new ListV(out) : new TupleV(out);
+            }
+            if (items.size() == 1) return new RepeatedV(items.get(0), n.value());
+        }
+        if (a instanceof StrV x && b instanceof StrV y && op.equals("+")) return new StrV(x.value() + y.value());
+        throw new Unanalysable("operator " + op + " on " + describe(a) + " and " + describe(b));
+    }
+
+    static boolean isNumber(Value v) { return v instanceof IntV || v instanceof FloatV || v instanceof BoolV; }
+
+    static Value intBinary(Poly x, String op, Poly y) {
+        switch (op) {
+            case "+": return new IntV(x.add(y));
+            case "-": return new IntV(x.subtract(y));
+            case "*": return new IntV(x.multiply(y));
+            case "//":
+                if (y.isZero()) throw new Unanalysable("integer division by zero");
+                return new IntV(exactOrFloor(x, y));
+            case "%":
+                if (y.isZero()) throw new Unanalysable("modulo by zero");
+                return new IntV(x.subtract(y.multiply(exactOrFloor(x, y))));
+            case "/":
+                if (y.isZero()) throw new Unanalysable("division by zero");
+                if (x.isConstant() && y.isConstant()) return new FloatV(x.constantValue().divide(y.constantValue()).doubleValue());
+                return new IntV(x.divide(y)); // a size ratio (head_dim ** -0.5 style uses stay symbolic)
+            case "**":
+                if (y.isConstant() && y.constantValue().isInteger() && y.constantValue().signum() >= 0) return new IntV(x.pow(y.constantValue().num().intValueExact()));
+                return new FloatV(Double.NaN);
+            default: throw new Unanalysable("operator " + op + " on ints");
+        }
+    }
+
+    /** x // y: exact when y divides x symbolically (sizes are divisible by construction, e.g. hidden // heads). */
+    private static Poly exactOrFloor(Poly x, Poly y) {
+        Poly q = x.divide(y);
+        if (q.isConstant()) return Poly.constant(Rational.of(q.constantValue().floor()));
+        return q.terms().values().stream().allMatch(Rational::isInteger) || !y.isConstant() ? q : Poly.floor(q);
+    }
+
+    static Value floatBinary(Value a, String op, Value b) {
+        double x = num(a), y = num(b);
+        return switch (op) {
+            case "+" -> new FloatV(x + y);
+            case "-" -> new FloatV(x - y);
+            case "*" -> new FloatV(x * y);
+            case "/" -> new FloatV(x / y);
+            case "**" -> new FloatV(Math.pow(x, y));
+            case "//" -> new FloatV(Math.floor(x / y));
+            default -> new FloatV(Double.NaN);
+        };
+    }
+
+    static double num(Value v) {
+        if (v instanceof FloatV f) return f.value();
+        if (v instanceof BoolV b) return b.value() ? 1 : 0;
+        if (v instanceof IntV i && i.isConstant()) return i.value().constantValue().doubleValue();
+        return Double.NaN;
+    }
+
+    private Value unary(String op, Value v, Frame f) {
+        if (op.equals("not")) {
+            Boolean t = truth(v);
+            return t == null ? new UnknownV("`not` of an undecidable value") : new BoolV(!t);
+        }
+        if (v instanceof TensorV t) return ops.tensorUnary(op, t, f);
+        if (v instanceof IntV i) return op.equals("-") ? new IntV(i.value().negate()) : i;
+        if (v instanceof FloatV x) return op.equals("-") ? new FloatV(-x.value()) : x;
+        if (v instanceof UnknownV) return v;
+        throw new Unanalysable("unary " + op + " on " + describe(v));
+    }
+
+    private Value compare(PyExpr.Compare c, Frame f) {
+        Value left = eval(c.left(), f);
+        for (int i = 0; i < c.ops().size(); i++) {
+            Value right = eval(c.comparators().get(i), f);
+            Value r = compareOne(left, c.ops().get(i), right, f);
+            Boolean t = truth(r);
+            if (t == null) return r;
+            if (!t) return new BoolV(false);
+            left = right;
+        }
+        return new BoolV(true);
+    }
+
+    private Value compareOne(Value a, String op, Value b, Frame f) {
+        if (op.equals("is") || op.equals("is not")) {
+            boolean same = a == b || (a instanceof NoneV && b instanceof NoneV) || (a instanceof BoolV x && b instanceof BoolV y && x.value() == y.value());
+            if (!same && (a instanceof UnknownV || b instanceof UnknownV)) return new UnknownV("identity of an unanalysed value");
+            return new BoolV(op.equals("is") == same);
+        }
+        if (op.equals("in") || op.equals("not in")) {
+            Boolean in = contains(b, a);
+            return in == null ? new UnknownV("membership test on " + describe(b)) : new BoolV(op.equals("in") == in);
+        }
+        if (a instanceof TensorV || b instanceof TensorV) return ops.tensorBinary(a, op, b, f, false);
+        if (a instanceof UnknownV) return a;
+        if (b instanceof UnknownV) return b;
+        if (a instanceof IntV x && b instanceof IntV y) {
+            Boolean r = Truth.compare(x.value(), op, y.value());
+            return r == null ? new UnknownV("`" + x.value().toFormula() + " " + op + " " + y.value().toFormula() + "` depends on the sizes") : new BoolV(r);
+        }
+        if (isNumber(a) && isNumber(b)) {
+            double x = num(a), y = num(b);
+            if (Double.isNaN(x) || Double.isNaN(y)) return new UnknownV("comparison of symbolic floats");
+            return new BoolV(switch (op) { case "==" -> x == y; case "!=" -> x != y; case "<" -> x < y; case "<=" -> x <= y; case ">" -> x > y; default -> x >= y; });
+        }
+        boolean eq = valueEquals(a, b);
+        if (op.equals("==")) return new BoolV(eq);
+        if (op.equals("!=")) return new BoolV(!eq);
+        return new UnknownV("comparison " + op + " of " + describe(a) + " and " + describe(b));
+    }
+
+    private static boolean valueEquals(Value a, Value b) {
+        if (a instanceof StrV x && b instanceof StrV y) return x.value().equals(y.value());
+        if (a instanceof NoneV || b instanceof NoneV) return a == b;
+        if (a instanceof DTypeV x && b instanceof DTypeV y) return x.dtype() == y.dtype();
+        return a.equals(b);
+    }
+
+    private Boolean contains(Value container, Value item) {
+        Object k = key(item);
+        if (container instanceof DictV d) return d.items().containsKey(k);
+        List<Value> items = iterate(container);
+        if (items == null) return null;
+        for (Value v : items) if (Interpreter.valueEquals(v, item) || key(v).equals(k)) return true;
+        return false;
+    }
+
+    /** Python truthiness, or null when it cannot be decided statically. */
+    Boolean truth(Value v) {
+        if (v instanceof BoolV b) return b.value();
+        if (v instanceof NoneV) return false;
+        if (v instanceof IntV i) {
+            if (i.isConstant()) return !i.value().isZero();
+            Truth.Sign s = Truth.sign(i.value());
+            return s == Truth.Sign.POSITIVE || s == Truth.Sign.NEGATIVE ? Boolean.TRUE : s == Truth.Sign.ZERO ? Boolean.FALSE : null;
+        }
+        if (v instanceof FloatV x) return Double.isNaN(x.value()) ? null : x.value() != 0;
+        if (v instanceof StrV s) return !s.value().isEmpty();
+        if (v instanceof TupleV t) return !t.items().isEmpty();
+        if (v instanceof ListV l) return !l.items().isEmpty();
+        if (v instanceof DictV d) return !d.items().isEmpty();
+        if (v instanceof RepeatedV r) return true;
+        if (v instanceof ObjectV || v instanceof ExternalModuleV || v instanceof ClassV || v instanceof FuncV || v instanceof ConfigV
+                || v instanceof DTypeV || v instanceof ExternalV) return true;
+        return null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String text(PyExpr e) { return ExprText.of(e); }
+
+    static String describe(Value v) {
+        if (v instanceof TensorV t) return "a tensor of shape " + ExprText.shape(t.shape());
+        if (v instanceof UnknownV u) return "an unanalysed value (" + u.reason() + ")";
+        if (v instanceof ObjectV o) return "an instance of " + o.className;
+        return v.getClass().getSimpleName().replace("V", "").toLowerCase();
+    }
+
+    static String shortName(String q) { return q.substring(q.lastIndexOf('.') + 1); }
+
+    Value superOf(Frame f) {
+        if (f.owner == null) throw new Unanalysable("super() outside a method");
+        return new SuperV(f.owner, f.self);
+    }
+
+    static final class ReturnSignal extends RuntimeException {
+        final transient Value value;
+        ReturnSignal(Value v) { super(null, null, false, false); value = v; }
+    }
+    static final class BreakSignal extends RuntimeException { BreakSignal() { super(null, null, false, false); } }
+    static final class ContinueSignal extends RuntimeException { ContinueSignal() { super(null, null, false, false); } }
+
+}

@@ -1,0 +1,846 @@
+package io.flopscope.analyzer.trace;
+
+import io.flopscope.analyzer.ast.PyExpr;
+import io.flopscope.analyzer.trace.Value.*;
+import io.flopscope.document.FlopClass;
+import io.flopscope.formula.Poly;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What torch does, symbolically: output shapes and the cost of each op under docs/conventions.md.
+ * Ops with a built-in analysis (nn.Linear, softmax, SDPA, ...) become composite references to it;
+ * element-wise ops, matmuls and copies become basic kernels.
+ */
+final class TorchOps {
+    private final Interpreter in;
+
+    TorchOps(Interpreter in) { this.in = in; }
+
+    // ------------------------------------------------------------ recording
+
+    private static void basic(Frame f, String title, String op, FlopClass cls, Poly flops, Poly read, Poly write, String analysis) {
+        f.rec.event(new Recorder.Event(title, op, cls, flops, read, write, null, null, false, f.multiplier, analysis));
+    }
+
+    /** A call of a built-in analysis; args alternate name, value (a Poly, or a Boolean for True/False). */
+    private static void ref(Frame f, String title, String callee, Object... args) {
+        Map<String, Poly> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            Object v = args[i + 1];
+            a.put((String) args[i], v instanceof Boolean b ? Poly.constant(b ? 1 : 0) : (Poly) v);
+        }
+        f.rec.event(new Recorder.Event(title, "library call", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, Poly.ZERO, callee, a, false, f.multiplier, null));
+    }
+
+    static Poly bytes(TensorV t) { return t.numel().multiply(t.dtype().size()); }
+
+    // ------------------------------------------------------------ shapes
+
+    static Poly prod(List<Poly> dims) { Poly p = Poly.ONE; for (Poly d : dims) p = p.multiply(d); return p; }
+
+    private static Poly dimOf(Value v) {
+        if (v instanceof IntV i) return i.value();
+        if (v instanceof BoolV b) return Poly.constant(b.value() ? 1 : 0);
+        throw new Unanalysable("expected a size, got " + Interpreter.describe(v));
+    }
+
+    private static int axis(Value v, int rank) {
+        Poly p = dimOf(v);
+        if (!p.isConstant()) throw new Unanalysable("symbolic dimension index");
+        int d = p.constantValue().num().intValueExact();
+        if (d < 0) d += rank;
+        if (d < 0 || d >= Math.max(rank, 1)) throw new Unanalysable("dimension " + p.toFormula() + " out of range for rank " + rank);
+        return d;
+    }
+
+    /** Broadcast shapes; differing symbolic sizes are assumed equal (the module's sizes agree by construction). */
+    static List<Poly> broadcast(List<Poly> a, List<Poly> b) {
+        int n = Math.max(a.size(), b.size());
+        List<Poly> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Poly x = i < n - a.size() ? Poly.ONE : a.get(i - (n - a.size()));
+            Poly y = i < n - b.size() ? Poly.ONE : b.get(i - (n - b.size()));
+            out.add(x.equals(Poly.ONE) ? y : y.equals(Poly.ONE) ? x : pick(x, y));
+        }
+        return out;
+    }
+
+    /** Two sizes the code requires equal: prefer the one with fewer symbols (a constructor parameter). */
+    static Poly pick(Poly x, Poly y) {
+        if (x.equals(y)) return x;
+        return x.symbols().size() <= y.symbols().size() ? x : y;
+    }
+
+    static DType resultType(Value a, Value b) {
+        DType da = a instanceof TensorV t ? t.dtype() : null, db = b instanceof TensorV t ? t.dtype() : null;
+        if (da == null) return db == DType.WEIGHT ? DType.ACTIVATION : db;
+        if (db == null) return da == DType.WEIGHT ? DType.ACTIVATION : da;
+        if (da == DType.FLOAT32 || db == DType.FLOAT32) return DType.FLOAT32;
+        if (da == DType.ACTIVATION || db == DType.ACTIVATION || da == DType.WEIGHT || db == DType.WEIGHT) return DType.ACTIVATION;
+        if (da == DType.KV || db == DType.KV) return DType.KV;
+        return da;
+    }
+
+    // ------------------------------------------------------------ element-wise and matmul
+
+    Value tensorBinary(Value a, String op, Value b, Frame f, boolean inPlace) {
+        if (op.equals("@")) return matmul(a, b, f, "a @ b");
+        if (a instanceof UnknownV u) throw new Unanalysable(u.reason());
+        if (b instanceof UnknownV u) throw new Unanalysable(u.reason());
+        List<Poly> sa = a instanceof TensorV t ? t.shape() : List.of(), sb = b instanceof TensorV t ? t.shape() : List.of();
+        List<Poly> shape = broadcast(sa, sb);
+        boolean cmp = List.of("==", "!=", "<", "<=", ">", ">=").contains(op);
+        DType dt = cmp ? DType.BOOL : resultType(a, b);
+        TensorV out = new TensorV(shape, dt, true);
+        Poly read = Poly.ZERO;
+        for (Value v : List.of(a, b)) if (v instanceof TensorV t && t.rank() > 0) read = read.add(bytes(t));
+        basic(f, (inPlace ? "in-place " : "") + opName(op), "element-wise " + opName(op), FlopClass.VECTOR, out.numel(), read, bytes(out),
+                "1 FLOP per output element of shape " + ExprText.shape(shape) + "; reads each tensor operand, writes the result" + (inPlace ? " in place" : ""));
+        return out;
+    }
+
+    private static String opName(String op) {
+        return switch (op) {
+            case "+" -> "add"; case "-" -> "sub"; case "*" -> "mul"; case "/" -> "div"; case "**" -> "pow"; case "//" -> "floor_divide";
+            case "%" -> "remainder"; case "&" -> "and"; case "|" -> "or"; case "==" -> "eq"; case "!=" -> "ne"; case "<" -> "lt";
+            case "<=" -> "le"; case ">" -> "gt"; case ">=" -> "ge"; default -> op;
+        };
+    }
+
+    Value tensorUnary(String op, TensorV t, Frame f) {
+        TensorV out = t.withShape(t.shape());
+        basic(f, op.equals("-") ? "neg" : op, "element-wise " + (op.equals("-") ? "neg" : op), FlopClass.VECTOR, out.numel(), bytes(t), bytes(out), "1 FLOP per element");
+        return out;
+    }
+
+    private TensorV elementwise(Frame f, String name, TensorV x, long flopsPerElement, DType outType) {
+        TensorV out = new TensorV(x.shape(), outType == null ? (x.dtype() == DType.WEIGHT ? DType.ACTIVATION : x.dtype()) : outType, true);
+        basic(f, name, "element-wise " + name, FlopClass.VECTOR, out.numel().multiply(Poly.constant(flopsPerElement)), bytes(x), bytes(out),
+                flopsPerElement + " FLOP" + (flopsPerElement == 1 ? "" : "s") + " per element of " + ExprText.shape(x.shape()));
+        return out;
+    }
+
+    Value matmul(Value a, Value b, Frame f, String title) {
+        if (!(a instanceof TensorV x) || !(b instanceof TensorV y)) throw new Unanalysable("matmul of non-tensors");
+        if (x.rank() < 1 || y.rank() < 1) throw new Unanalysable("matmul of a 0-dim tensor");
+        List<Poly> xs = x.rank() == 1 ? List.of(Poly.ONE, x.shape().get(0)) : x.shape();
+        List<Poly> ys = y.rank() == 1 ? List.of(y.shape().get(0), Poly.ONE) : y.shape();
+        Poly m = xs.get(xs.size() - 2), k = pick(xs.get(xs.size() - 1), ys.get(ys.size() - 2)), n = ys.get(ys.size() - 1);
+        List<Poly> batch = broadcast(xs.subList(0, xs.size() - 2), ys.subList(0, ys.size() - 2));
+        List<Poly> outShape = new ArrayList<>(batch);
+        if (x.rank() > 1) outShape.add(m);
+        if (y.rank() > 1) outShape.add(n);
+        TensorV out = new TensorV(outShape, resultType(a, b), true);
+        Poly bsz = prod(batch);
+        basic(f, title, "matmul", FlopClass.MATMUL, Poly.constant(2).multiply(bsz).multiply(m).multiply(k).multiply(n), bytes(x).add(bytes(y)), bytes(out),
+                "GEMM " + ExprText.shape(xs) + " @ " + ExprText.shape(ys) + ": 2·M·N·K per batch, as FlopCounterMode counts it");
+        return out;
+    }
+
+    // ------------------------------------------------------------ indexing
+
+    Value getItem(Value v, PyExpr index, Frame f) {
+        if (v instanceof TensorV t) return tensorIndex(t, in.eval(index, f), f);
+        Value idx = in.eval(index, f);
+        if (v instanceof UnknownV u) return u;
+        if (v instanceof DictV d) {
+            Value r = d.items().get(Interpreter.key(idx));
+            if (r == null) throw new Unanalysable("key " + Interpreter.key(idx) + " not in dict");
+            return r;
+        }
+        if (v instanceof RepeatedV r) {
+            if (idx instanceof SliceV s) {
+                Poly lo = s.lower() == null || s.lower() instanceof NoneV ? Poly.ZERO : dimOf(s.lower());
+                Poly hi = s.upper() == null || s.upper() instanceof NoneV ? r.count() : dimOf(s.upper());
+                return new RepeatedV(r.element(), hi.subtract(lo));
+            }
+            return r.element();
+        }
+        if (v instanceof ObjectV o && !o.fieldOrder.isEmpty()) {
+            if (idx instanceof StrV s) return o.attrs.getOrDefault(s.value(), NoneV.NONE);
+            List<Value> items = Interpreter.modelOutputItems(o);
+            return seqIndex(new TupleV(items), idx);
+        }
+        if (v instanceof ObjectV o) {
+            var gi = in.method(o.className, "__getitem__", o);
+            if (gi.isPresent()) return in.callFunction(gi.get(), List.of(idx), Map.of(), f, null);
+        }
+        if (v instanceof TupleV || v instanceof ListV) return seqIndex(v, idx);
+        if (v instanceof StrV) return new StrV("<str>");
+        throw new Unanalysable("indexing " + Interpreter.describe(v));
+    }
+
+    private static Value seqIndex(Value seq, Value idx) {
+        List<Value> items = seq instanceof TupleV t ? t.items() : ((ListV) seq).items();
+        if (idx instanceof IntV i && i.isConstant()) {
+            int k = i.value().constantValue().num().intValueExact();
+            if (k < 0) k += items.size();
+            if (k < 0 || k >= items.size()) throw new Unanalysable("index " + i.value().toFormula() + " out of range (" + items.size() + " items)");
+            return items.get(k);
+        }
+        if (idx instanceof SliceV s) {
+            int lo = s.lower() == null || s.lower() instanceof NoneV ? 0 : (int) Interpreter.num(s.lower());
+            int hi = s.upper() == null || s.upper() instanceof NoneV ? items.size() : (int) Interpreter.num(s.upper());
+            if (lo < 0) lo += items.size();
+            if (hi < 0) hi += items.size();
+            List<Value> sub = new ArrayList<>(items.subList(Math.max(0, lo), Math.min(items.size(), Math.max(lo, hi))));
+            return seq instanceof TupleV ? new TupleV(sub) : new ListV(sub);
+        }
+        if (idx instanceof IntV && !items.isEmpty() && items.stream().allMatch(x -> x.equals(items.get(0)))) return items.get(0);
+        throw new Unanalysable("index " + Interpreter.describe(idx) + " into a sequence");
+    }
+
+    private Value tensorIndex(TensorV t, Value idx, Frame f) {
+        List<Value> parts = idx instanceof TupleV tp ? tp.items() : List.of(idx);
+        int consumed = 0;
+        for (Value p : parts) if (!(p instanceof NoneV) && !(p instanceof EllipsisV)) consumed++;
+        List<Poly> out = new ArrayList<>();
+        int dim = 0;
+        boolean view = true, contiguous = t.contiguous();
+        Poly gathered = null;
+        for (Value p : parts) {
+            if (p instanceof EllipsisV) {
+                int keep = t.rank() - consumed;
+                for (int i = 0; i < keep; i++) out.add(t.shape().get(dim++));
+                continue;
+            }
+            if (p instanceof NoneV) { out.add(Poly.ONE); continue; }
+            if (dim >= t.rank()) throw new Unanalysable("too many indices for a tensor of rank " + t.rank());
+            Poly size = t.shape().get(dim);
+            if (p instanceof SliceV s) {
+                Poly len = sliceLength(size, s);
+                if (!len.equals(size) && dim > 0) contiguous = false;
+                out.add(len);
+            } else if (p instanceof IntV) {
+                if (dim > 0) contiguous = false;
+            } else if (p instanceof ListV l) {
+                out.add(Poly.constant(l.items().size()));
+                view = false;
+            } else if (p instanceof TensorV it) {
+                if (it.dtype() == DType.BOOL) throw new Unanalysable("boolean-mask indexing: the result size depends on the data");
+                out.addAll(it.shape());
+                view = false;
+                gathered = it.numel();
+            } else {
+                throw new Unanalysable("tensor index " + Interpreter.describe(p));
+            }
+            dim++;
+        }
+        while (dim < t.rank()) out.add(t.shape().get(dim++));
+        TensorV result = new TensorV(out, t.dtype(), view ? contiguous : true);
+        if (!view) {
+            Poly idxBytes = gathered == null ? Poly.ZERO : gathered.multiply(Poly.constant(8));
+            basic(f, "advanced indexing (gather)", "index (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(result).add(idxBytes), bytes(result),
+                    "indexing with a list or tensor copies the selected elements " + ExprText.shape(out));
+        }
+        return result;
+    }
+
+    static Poly sliceLength(Poly size, SliceV s) {
+        if (s.step() != null && !(s.step() instanceof NoneV)) throw new Unanalysable("strided slice");
+        Poly lo = s.lower() == null || s.lower() instanceof NoneV ? Poly.ZERO : bound(dimOf(s.lower()), size);
+        Poly hi = s.upper() == null || s.upper() instanceof NoneV ? size : bound(dimOf(s.upper()), size);
+        return hi.subtract(lo);
+    }
+
+    private static Poly bound(Poly p, Poly size) {
+        if (p.isConstant() && p.constantValue().signum() < 0) return size.add(p);
+        return p;
+    }
+
+    void setItem(Value target, PyExpr index, Value v, Frame f) {
+        if (target instanceof DictV d) { d.items().put(Interpreter.key(in.eval(index, f)), v); return; }
+        if (target instanceof ListV l) {
+            Value i = in.eval(index, f);
+            if (i instanceof IntV iv && iv.isConstant()) { int k = iv.value().constantValue().num().intValueExact(); if (k < 0) k += l.items().size(); l.items().set(k, v); return; }
+            throw new Unanalysable("list assignment with a symbolic index");
+        }
+        if (target instanceof TensorV t) {
+            TensorV region = (TensorV) tensorIndex(t, in.eval(index, f), Recorder.discarding() == null ? f : silent(f));
+            Poly n = region.numel();
+            Poly read = v instanceof TensorV src ? bytes(src) : Poly.ZERO;
+            basic(f, "in-place slice assignment", "copy_ into a slice (in place)", FlopClass.VECTOR, Poly.ZERO, read, n.multiply(t.dtype().size()),
+                    "writes " + ExprText.shape(region.shape()) + " elements into the pre-allocated tensor; nothing else moves");
+            return;
+        }
+        if (target instanceof ObjectV o) {
+            var si = in.method(o.className, "__setitem__", o);
+            if (si.isPresent()) { in.callFunction(si.get(), List.of(in.eval(index, f), v), Map.of(), f, null); return; }
+        }
+        throw new Unanalysable("item assignment on " + Interpreter.describe(target));
+    }
+
+    private static Frame silent(Frame f) { return new Frame(f.module, f.self, f.owner, Recorder.discarding(), false, f.multiplier, null); }
+
+    // ------------------------------------------------------------ attributes
+
+    Value tensorAttribute(TensorV t, String attr) {
+        switch (attr) {
+            case "shape": { List<Value> dims = new ArrayList<>(); for (Poly d : t.shape()) dims.add(new IntV(d)); return new TupleV(dims); }
+            case "dtype": return new DTypeV(t.dtype());
+            case "device": { ObjectV d = new ObjectV("torch.device"); d.attrs.put("type", new StrV("cuda")); return d; }
+            case "T": return t.with(reversed(t.shape()), false);
+            case "ndim": return IntV.of(t.rank());
+            case "is_cuda", "requires_grad", "is_meta": return new BoolV(false);
+            default: return new BoundMethodV(t, attr);
+        }
+    }
+
+    private static List<Poly> reversed(List<Poly> s) { List<Poly> r = new ArrayList<>(s); java.util.Collections.reverse(r); return r; }
+
+    Value externalAttribute(String q) {
+        String n = q.replace("torch.nn.functional.", "F.");
+        switch (q) {
+            case "torch.float32", "torch.float": return new DTypeV(DType.FLOAT32);
+            case "torch.float16", "torch.half", "torch.bfloat16": return new DTypeV(DType.ACTIVATION);
+            case "torch.long", "torch.int64": return new DTypeV(DType.INT64);
+            case "torch.int32", "torch.int": return new DTypeV(DType.INT32);
+            case "torch.bool": return new DTypeV(DType.BOOL);
+            case "math.pi": return new FloatV(Math.PI);
+            case "math.e": return new FloatV(Math.E);
+            case "math.inf", "float.inf": return new FloatV(Double.POSITIVE_INFINITY);
+            default: return n.isEmpty() ? null : new ExternalV(q);
+        }
+    }
+
+    Value externalModuleAttribute(ExternalModuleV m, String attr) {
+        Map<String, Value> a = m.ctorArgs();
+        if (a.containsKey(attr)) return a.get(attr);
+        String c = m.className();
+        if (attr.equals("weight")) {
+            if (c.endsWith("Linear")) return new TensorV(List.of(dimOf(a.get("out_features")), dimOf(a.get("in_features"))), DType.WEIGHT, true);
+            if (c.endsWith("Embedding")) return new TensorV(List.of(dimOf(a.get("num_embeddings")), dimOf(a.get("embedding_dim"))), DType.WEIGHT, true);
+            if (c.endsWith("LayerNorm") || c.endsWith("RMSNorm")) return new TensorV(List.of(dimOf(a.get("normalized_shape"))), DType.WEIGHT, true);
+        }
+        if (attr.equals("bias") && c.endsWith("Linear")) return Boolean.TRUE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))))
+                ? new TensorV(List.of(dimOf(a.get("out_features"))), DType.WEIGHT, true) : NoneV.NONE;
+        return new BoundMethodV(m, attr);
+    }
+
+    // ------------------------------------------------------------ library modules (nn.Linear, ...)
+
+    private static final Map<String, List<String>> SIGNATURES = Map.ofEntries(
+            Map.entry("torch.nn.modules.linear.Linear", List.of("in_features", "out_features", "bias")),
+            Map.entry("torch.nn.modules.sparse.Embedding", List.of("num_embeddings", "embedding_dim", "padding_idx")),
+            Map.entry("torch.nn.modules.normalization.LayerNorm", List.of("normalized_shape", "eps", "elementwise_affine", "bias")),
+            Map.entry("torch.nn.modules.dropout.Dropout", List.of("p", "inplace")),
+            Map.entry("torch.nn.modules.activation.GELU", List.of("approximate")),
+            Map.entry("torch.nn.modules.activation.SiLU", List.of("inplace")),
+            Map.entry("torch.nn.modules.activation.ReLU", List.of("inplace")),
+            Map.entry("torch.nn.modules.activation.Tanh", List.of()),
+            Map.entry("torch.nn.modules.linear.Identity", List.of()));
+
+    private static final Map<String, String> SHORT = Map.ofEntries(
+            Map.entry("torch.nn.Linear", "torch.nn.modules.linear.Linear"), Map.entry("torch.nn.Embedding", "torch.nn.modules.sparse.Embedding"),
+            Map.entry("torch.nn.LayerNorm", "torch.nn.modules.normalization.LayerNorm"), Map.entry("torch.nn.Dropout", "torch.nn.modules.dropout.Dropout"),
+            Map.entry("torch.nn.GELU", "torch.nn.modules.activation.GELU"), Map.entry("torch.nn.SiLU", "torch.nn.modules.activation.SiLU"),
+            Map.entry("torch.nn.ReLU", "torch.nn.modules.activation.ReLU"), Map.entry("torch.nn.Tanh", "torch.nn.modules.activation.Tanh"),
+            Map.entry("torch.nn.Identity", "torch.nn.modules.linear.Identity"));
+
+    static String canonicalModule(String q) {
+        String c = SHORT.getOrDefault(q, q);
+        return SIGNATURES.containsKey(c) ? c : null;
+    }
+
+    private Value newExternalModule(String cls, List<Value> args, Map<String, Value> kwargs) {
+        List<String> names = SIGNATURES.get(cls);
+        Map<String, Value> bound = new LinkedHashMap<>();
+        for (int i = 0; i < args.size() && i < names.size(); i++) bound.put(names.get(i), args.get(i));
+        for (var e : kwargs.entrySet()) if (names.contains(e.getKey())) bound.put(e.getKey(), e.getValue());
+        return new ExternalModuleV(cls, bound);
+    }
+
+    Value callExternalModule(ExternalModuleV m, List<Value> args, Map<String, Value> kwargs, Frame f) {
+        String c = m.className();
+        Value x0 = args.isEmpty() ? kwargs.values().stream().findFirst().orElse(NoneV.NONE) : args.get(0);
+        if (c.endsWith("Identity")) return x0;
+        if (!(x0 instanceof TensorV x)) throw new Unanalysable(Interpreter.shortName(c) + " called on " + Interpreter.describe(x0));
+        Map<String, Value> a = m.ctorArgs();
+        String title = Interpreter.shortName(c);
+        switch (Interpreter.shortName(c)) {
+            case "Linear": {
+                Poly in_ = dimOf(a.get("in_features")), out = dimOf(a.get("out_features"));
+                boolean bias = !Boolean.FALSE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))));
+                Poly tokens = prod(x.shape().subList(0, x.rank() - 1));
+                ref(f, title, c, "in_features", in_, "out_features", out, "bias", bias, "tokens", tokens);
+                List<Poly> s = new ArrayList<>(x.shape().subList(0, x.rank() - 1));
+                s.add(out);
+                return new TensorV(s, DType.ACTIVATION, true);
+            }
+            case "Embedding": {
+                Poly dim = dimOf(a.get("embedding_dim"));
+                ref(f, title, c, "num_embeddings", dimOf(a.get("num_embeddings")), "embedding_dim", dim, "tokens", x.numel());
+                List<Poly> s = new ArrayList<>(x.shape());
+                s.add(dim);
+                return new TensorV(s, DType.ACTIVATION, true);
+            }
+            case "LayerNorm": {
+                Poly n = dimOf(a.get("normalized_shape") instanceof TupleV t ? t.items().get(0) : a.get("normalized_shape"));
+                boolean affine = !Boolean.FALSE.equals(in.truth(a.getOrDefault("elementwise_affine", new BoolV(true))));
+                boolean bias = !Boolean.FALSE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))));
+                ref(f, title, c, "normalized_shape", n, "elementwise_affine", affine, "bias", bias, "tokens", x.numel().divide(n));
+                return x.withShape(x.shape());
+            }
+            case "Dropout":
+                ref(f, title, c);
+                return x;
+            default:
+                ref(f, title, c, "elements", x.numel());
+                return new TensorV(x.shape(), x.dtype() == DType.WEIGHT ? DType.ACTIVATION : x.dtype(), true);
+        }
+    }
+
+    // ------------------------------------------------------------ functions
+
+    Value callExternal(String q, List<Value> args, Map<String, Value> kw, Frame f) {
+        if (q.startsWith("builtins.")) return Builtins.call(in, q.substring(9), args, kw, f);
+        String mod = canonicalModule(q);
+        if (mod != null) return newExternalModule(mod, args, kw);
+        String n = q.replace("torch.nn.functional.", "F.").replace("torch.functional.", "torch.");
+        Value a0 = args.isEmpty() ? null : args.get(0);
+        switch (n) {
+            case "torch.nn.Parameter", "torch.nn.parameter.Parameter": return a0 instanceof TensorV t ? new TensorV(t.shape(), DType.WEIGHT, true) : a0;
+            case "torch.nn.ModuleList", "torch.nn.modules.container.ModuleList", "torch.nn.Sequential":
+                return a0 == null ? new ListV() : a0 instanceof RepeatedV ? a0 : a0 instanceof ListV l ? l : new ListV(new ArrayList<>(args));
+            case "torch.nn.ModuleDict": return a0 instanceof DictV d ? d : new DictV();
+            case "torch.empty", "torch.zeros", "torch.ones", "torch.randn", "torch.rand", "torch.full", "torch.ones_like", "torch.zeros_like",
+                 "torch.empty_like", "torch.full_like": return creation(n, args, kw, f);
+            case "torch.arange": return arange(args, kw, f);
+            case "torch.tensor", "torch.as_tensor": {
+                DType dt = dtypeArg(kw, a0 instanceof FloatV ? DType.ACTIVATION : DType.INT64);
+                basic(f, "torch.tensor", "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, dt.size(), "creates a scalar tensor: writes one element");
+                return new TensorV(List.of(), dt, true);
+            }
+            case "torch.finfo", "torch.iinfo": return new ObjectV("torch.finfo");
+            case "torch.matmul", "torch.bmm", "torch.mm": return matmul(args.get(0), args.get(1), f, n.substring(6) + "(a, b)");
+            case "torch.baddbmm", "torch.addmm": {
+                Value out = matmul(args.get(1), args.get(2), f, n.substring(6) + " product");
+                if (args.get(0) instanceof TensorV c && c.rank() > 0 && num(kw.get("beta"), 1) != 0) {
+                    basic(f, n.substring(6) + " add (fused)", "scale and add inside " + n.substring(6), FlopClass.VECTOR, ((TensorV) out).numel(), bytes(c), Poly.ZERO,
+                            "adds the input to the product inside the same kernel: reads it once");
+                }
+                return out;
+            }
+            case "torch.cat", "torch.concat", "torch.stack": return cat(n, args, kw, f);
+            case "torch.where": {
+                if (args.size() < 3) throw new Unanalysable("torch.where with one argument: the result size depends on the data");
+                List<Poly> s = broadcast(broadcast(shapeOf(args.get(0)), shapeOf(args.get(1))), shapeOf(args.get(2)));
+                TensorV out = new TensorV(s, resultType(args.get(1), args.get(2)), true);
+                Poly read = Poly.ZERO;
+                for (Value v : args) if (v instanceof TensorV t && t.rank() > 0) read = read.add(bytes(t));
+                basic(f, "torch.where", "select", FlopClass.VECTOR, out.numel(), read, bytes(out), "1 FLOP per output element; reads the condition and tensor operands");
+                return out;
+            }
+            case "torch.tril", "torch.triu": { TensorV t = (TensorV) a0; return elementwise(f, n.substring(6), t, 1, t.dtype()); }
+            case "torch.tanh", "torch.exp", "torch.rsqrt", "torch.sqrt", "torch.sigmoid", "torch.sin", "torch.cos", "torch.log", "torch.abs",
+                 "torch.erf", "torch.neg", "torch.reciprocal": return elementwise(f, n.substring(6), tensor(a0, n), 1, null);
+            case "torch.pow": return a0 instanceof TensorV t ? elementwise(f, "pow", t, 1, null)
+                    : args.size() > 1 && args.get(1) instanceof TensorV e ? elementwise(f, "pow", e, 1, null) : tensor(a0, n);
+            case "torch.mul", "torch.add", "torch.sub", "torch.div", "torch.maximum", "torch.minimum":
+                return tensorBinary(args.get(0), switch (n) { case "torch.mul" -> "*"; case "torch.add" -> "+"; case "torch.sub" -> "-"; case "torch.div" -> "/"; default -> "max"; }, args.get(1), f, false);
+            case "torch.softmax", "F.softmax": return softmax(tensor(a0, n), f);
+            case "F.gelu": return activation(f, "torch.nn.modules.activation.GELU", tensor(a0, n));
+            case "F.silu": return activation(f, "torch.nn.modules.activation.SiLU", tensor(a0, n));
+            case "F.relu": return activation(f, "torch.nn.modules.activation.ReLU", tensor(a0, n));
+            case "F.dropout": return a0;
+            case "F.linear": {
+                TensorV x = tensor(a0, n), w = tensor(args.size() > 1 ? args.get(1) : kw.get("weight"), n);
+                Value b = args.size() > 2 ? args.get(2) : kw.getOrDefault("bias", NoneV.NONE);
+                Poly tokens = prod(x.shape().subList(0, x.rank() - 1));
+                ref(f, "F.linear", "torch.nn.modules.linear.Linear", "in_features", w.shape().get(1), "out_features", w.shape().get(0),
+                        "bias", b instanceof TensorV, "tokens", tokens);
+                List<Poly> s = new ArrayList<>(x.shape().subList(0, x.rank() - 1));
+                s.add(w.shape().get(0));
+                return new TensorV(s, DType.ACTIVATION, true);
+            }
+            case "F.embedding": {
+                TensorV idx = tensor(a0, n), w = tensor(args.get(1), n);
+                ref(f, "F.embedding", "torch.nn.modules.sparse.Embedding", "num_embeddings", w.shape().get(0), "embedding_dim", w.shape().get(1), "tokens", idx.numel());
+                List<Poly> s = new ArrayList<>(idx.shape());
+                s.add(w.shape().get(1));
+                return new TensorV(s, DType.ACTIVATION, true);
+            }
+            case "F.scaled_dot_product_attention": return sdpa(args, kw, f);
+            case "F.layer_norm": {
+                TensorV x = tensor(a0, n);
+                Poly h = x.shape().get(x.rank() - 1);
+                ref(f, "F.layer_norm", "torch.nn.modules.normalization.LayerNorm", "normalized_shape", h, "tokens", x.numel().divide(h));
+                return x.withShape(x.shape());
+            }
+            case "torch.split", "torch.chunk": return callMethod(a0, n.substring(6), args.subList(1, args.size()), kw, f);
+            case "torch.is_autocast_enabled", "torch.jit.is_tracing", "torch.jit.is_scripting", "torch.compiler.is_compiling",
+                 "torch.is_grad_enabled", "torch.cuda.is_available", "torch._dynamo.is_compiling", "transformers.utils.is_torchdynamo_compiling",
+                 "transformers.pytorch_utils.is_torch_greater_or_equal_than_2_2": return new BoolV(false);
+            case "torch.no_grad", "torch.autocast", "torch.inference_mode", "torch.enable_grad", "contextlib.nullcontext": return new StrV("context");
+            case "math.sqrt": return a0 instanceof IntV i && i.isConstant() ? new FloatV(Math.sqrt(i.value().constantValue().doubleValue())) : new FloatV(Double.NaN);
+            case "math.log", "math.exp", "math.pow": return new FloatV(Double.NaN);
+            case "math.ceil", "math.floor": return a0 instanceof IntV ? a0 : new UnknownV(n + " of a float");
+            case "warnings.warn", "logger.warning", "logger.warning_once", "logging.warning": return NoneV.NONE;
+            default:
+                if (q.endsWith(".warning_once") || q.endsWith(".warning") || q.endsWith(".warn") || q.endsWith(".info") || q.endsWith(".debug")) return NoneV.NONE;
+                if (q.startsWith("torch.nn.init.")) return NoneV.NONE;
+                // outside a recorded forward (in __init__, or a re-trace for shapes) an unknown call only taints its result
+                if (f.rec.discard) return new UnknownV("call to " + q + " is not modelled");
+                throw new Unanalysable("call to " + q + " is not modelled (no analysis of it; add one with --library)");
+        }
+    }
+
+    private static double num(Value v, double dflt) { return v == null ? dflt : Interpreter.num(v); }
+
+    private static TensorV tensor(Value v, String what) {
+        if (v instanceof TensorV t) return t;
+        if (v instanceof UnknownV u) throw new Unanalysable(u.reason());
+        throw new Unanalysable(what + " expects a tensor, got " + Interpreter.describe(v));
+    }
+
+    private static List<Poly> shapeOf(Value v) { return v instanceof TensorV t ? t.shape() : List.of(); }
+
+    private DType dtypeArg(Map<String, Value> kw, DType dflt) {
+        return kw.get("dtype") instanceof DTypeV d ? d.dtype() : dflt;
+    }
+
+    private Value creation(String n, List<Value> args, Map<String, Value> kw, Frame f) {
+        List<Poly> shape = new ArrayList<>();
+        DType dt;
+        if (n.endsWith("_like")) {
+            TensorV t = tensor(args.get(0), n);
+            shape.addAll(t.shape());
+            dt = dtypeArg(kw, t.dtype());
+        } else {
+            List<Value> dims = args;
+            if (n.equals("torch.full")) dims = args.subList(0, 1);
+            if (dims.size() == 1 && (dims.get(0) instanceof TupleV || dims.get(0) instanceof ListV)) dims = in.iterate(dims.get(0));
+            if (kw.get("size") != null) dims = in.iterate(kw.get("size"));
+            for (Value d : dims) shape.add(dimOf(d));
+            dt = dtypeArg(kw, n.equals("torch.full") && args.size() > 1 && args.get(1) instanceof BoolV ? DType.BOOL : DType.ACTIVATION);
+        }
+        TensorV out = new TensorV(shape, dt, true);
+        boolean fills = !n.startsWith("torch.empty");
+        basic(f, n.substring(6), "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, fills ? bytes(out) : Poly.ZERO,
+                fills ? "writes every element of " + ExprText.shape(shape) : "allocates " + ExprText.shape(shape) + " without writing");
+        return out;
+    }
+
+    private Value arange(List<Value> args, Map<String, Value> kw, Frame f) {
+        Poly start = Poly.ZERO, end;
+        if (args.size() >= 2) { start = dimOf(args.get(0)); end = dimOf(args.get(1)); }
+        else if (args.size() == 1) end = dimOf(args.get(0));
+        else end = dimOf(kw.get("end"));
+        if (kw.containsKey("start")) start = dimOf(kw.get("start"));
+        TensorV out = new TensorV(List.of(end.subtract(start)), dtypeArg(kw, DType.INT64), true);
+        basic(f, "arange", "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, bytes(out), "writes " + end.subtract(start).toFormula() + " indices");
+        return out;
+    }
+
+    private Value cat(String n, List<Value> args, Map<String, Value> kw, Frame f) {
+        List<Value> parts = in.iterate(args.get(0));
+        if (parts == null) throw new Unanalysable(n + " of a symbolic list");
+        Value dimV = args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(0));
+        List<TensorV> ts = new ArrayList<>();
+        for (Value p : parts) ts.add(tensor(p, n));
+        TensorV first = ts.get(0);
+        List<Poly> shape;
+        if (n.equals("torch.stack")) {
+            int d = axis(dimV, first.rank() + 1);
+            shape = new ArrayList<>(first.shape());
+            shape.add(d, Poly.constant(ts.size()));
+        } else {
+            int d = axis(dimV, first.rank());
+            shape = new ArrayList<>(first.shape());
+            Poly sum = Poly.ZERO;
+            for (TensorV t : ts) sum = sum.add(t.shape().get(d));
+            shape.set(d, sum);
+        }
+        DType dt = first.dtype();
+        for (TensorV t : ts) if (t.dtype() == DType.KV) dt = DType.KV;
+        TensorV out = new TensorV(shape, dt, true);
+        Poly read = Poly.ZERO;
+        for (TensorV t : ts) read = read.add(t.numel().multiply(dt.size()));
+        basic(f, n.substring(6), "concatenate (copy)", FlopClass.VECTOR, Poly.ZERO, read, bytes(out), "copies every input into a new tensor " + ExprText.shape(shape));
+        return out;
+    }
+
+    private Value softmax(TensorV x, Frame f) {
+        ref(f, "softmax", "torch.softmax", "elements", x.numel());
+        return new TensorV(x.shape(), x.dtype() == DType.WEIGHT ? DType.ACTIVATION : x.dtype(), true);
+    }
+
+    private Value activation(Frame f, String cls, TensorV x) {
+        ref(f, Interpreter.shortName(cls), cls, "elements", x.numel());
+        return new TensorV(x.shape(), DType.ACTIVATION, true);
+    }
+
+    private Value sdpa(List<Value> args, Map<String, Value> kw, Frame f) {
+        TensorV q = tensor(args.size() > 0 ? args.get(0) : kw.get("query"), "sdpa"), k = tensor(args.size() > 1 ? args.get(1) : kw.get("key"), "sdpa"),
+                v = tensor(args.size() > 2 ? args.get(2) : kw.get("value"), "sdpa");
+        Value mask = args.size() > 3 ? args.get(3) : kw.getOrDefault("attn_mask", NoneV.NONE);
+        int r = q.rank();
+        Poly bh = prod(q.shape().subList(0, r - 2));
+        Poly ql = q.shape().get(r - 2), kl = k.shape().get(k.rank() - 2), d = q.shape().get(r - 1), dv = v.shape().get(v.rank() - 1);
+        if (!prod(k.shape().subList(0, k.rank() - 2)).equals(bh) && !Boolean.TRUE.equals(in.truth(kw.getOrDefault("enable_gqa", new BoolV(false))))) {
+            bh = pick(bh, prod(k.shape().subList(0, k.rank() - 2)));
+        }
+        if (dv.equals(d)) ref(f, "scaled_dot_product_attention", "torch.nn.functional.scaled_dot_product_attention", "batch_heads", bh, "q_len", ql, "kv_len", kl, "head_dim", d);
+        else ref(f, "scaled_dot_product_attention", "torch.nn.functional.scaled_dot_product_attention", "batch_heads", bh, "q_len", ql, "kv_len", kl, "head_dim", d, "v_head_dim", dv);
+        if (mask instanceof TensorV m) {
+            basic(f, "attention mask", "mask read inside SDPA", FlopClass.VECTOR, bh.multiply(ql).multiply(kl), bytes(m), Poly.ZERO,
+                    "the fused kernel reads the mask and adds it to every score");
+        }
+        List<Poly> out = new ArrayList<>(q.shape().subList(0, r - 1));
+        out.add(dv);
+        return new TensorV(out, q.dtype(), true);
+    }
+
+    // ------------------------------------------------------------ methods
+
+    Value callMethod(Value recv, String name, List<Value> args, Map<String, Value> kw, Frame f) {
+        if (recv instanceof TensorV t) return tensorMethod(t, name, args, kw, f);
+        if (recv instanceof ListV l) {
+            switch (name) {
+                case "append": l.items().add(args.get(0)); return NoneV.NONE;
+                case "extend": { List<Value> items = in.iterate(args.get(0)); if (items == null) throw new Unanalysable("extend with a symbolic list"); l.items().addAll(items); return NoneV.NONE; }
+                case "pop": return l.items().remove(l.items().size() - 1);
+                case "index": return IntV.of(0);
+                default: throw new Unanalysable("list." + name + "()");
+            }
+        }
+        if (recv instanceof DictV d) {
+            switch (name) {
+                case "get": { Value v = d.items().get(Interpreter.key(args.get(0))); return v != null ? v : args.size() > 1 ? args.get(1) : NoneV.NONE; }
+                case "pop": { Value v = d.items().remove(Interpreter.key(args.get(0))); return v != null ? v : args.size() > 1 ? args.get(1) : NoneV.NONE; }
+                case "items": { List<Value> out = new ArrayList<>(); d.items().forEach((k, v) -> out.add(new TupleV(List.of(k instanceof String s ? new StrV(s) : new UnknownV("key"), v)))); return new ListV(out); }
+                case "keys": { List<Value> out = new ArrayList<>(); d.items().keySet().forEach(k -> out.add(k instanceof String s ? new StrV(s) : new UnknownV("key"))); return new ListV(out); }
+                case "values": return new ListV(new ArrayList<>(d.items().values()));
+                case "update": { if (args.get(0) instanceof DictV o) d.items().putAll(o.items()); kw.forEach(d.items()::put); return NoneV.NONE; }
+                case "setdefault": return d.items().computeIfAbsent(Interpreter.key(args.get(0)), k -> args.size() > 1 ? args.get(1) : NoneV.NONE);
+                default: throw new Unanalysable("dict." + name + "()");
+            }
+        }
+        if (recv instanceof StrV s) {
+            return switch (name) {
+                case "startswith" -> new BoolV(s.value().startsWith(((StrV) args.get(0)).value()));
+                case "endswith" -> new BoolV(s.value().endsWith(((StrV) args.get(0)).value()));
+                case "format", "join", "lower", "upper", "replace", "strip" -> new StrV("<str>");
+                default -> throw new Unanalysable("str." + name + "()");
+            };
+        }
+        if (recv instanceof ObjectV o && o.className.equals("torch.finfo")) return new FloatV(-3.4e38);
+        if (recv instanceof ObjectV o && (name.equals("register_buffer") || name.equals("register_parameter"))) {
+            if (args.size() > 1 && args.get(0) instanceof StrV n) o.attrs.put(n.value(), args.get(1));
+            return NoneV.NONE;
+        }
+        if (recv instanceof ObjectV o) {
+            switch (name) {
+                case "post_init", "init_weights", "_init_weights", "tie_weights", "gradient_checkpointing_enable", "warn_if_padding_and_no_attention_mask",
+                     "_backward_compatibility_gradient_checkpointing", "register_load_state_dict_post_hook", "apply", "requires_grad_":
+                    return NoneV.NONE;
+                case "get_head_mask": return args.isEmpty() || args.get(0) instanceof NoneV
+                        ? new RepeatedV(NoneV.NONE, args.size() > 1 ? dimOf(args.get(1)) : Poly.ONE) : new UnknownV("head mask given");
+                case "modules", "children", "parameters", "named_modules": return new ListV();
+                default: throw new Unanalysable(Interpreter.shortName(o.className) + "." + name + "() is not defined in the source");
+            }
+        }
+        if (recv instanceof ExternalV x && x.qualifiedName().equals("super")) return NoneV.NONE;
+        if (recv instanceof SuperV sv) {
+            // a framework base's __init__ (PreTrainedModel, nn.Module): it keeps the config, nothing else matters here
+            if (name.equals("__init__") && sv.self() instanceof ObjectV o) {
+                for (Value v : args) if (v instanceof ConfigV) o.attrs.put("config", v);
+                if (kw.get("config") instanceof ConfigV c) o.attrs.put("config", c);
+                return NoneV.NONE;
+            }
+            if ((name.equals("__getitem__") || name.equals("get")) && sv.self() instanceof ObjectV o && o.attrs.get("__data__") instanceof DictV d) {
+                return callMethod(d, name.equals("get") ? "get" : "get", args, kw, f);
+            }
+            return callMethod(sv.self(), name, args, kw, f);
+        }
+        if (recv instanceof ExternalModuleV m) throw new Unanalysable(Interpreter.shortName(m.className()) + "." + name + "()");
+        if (recv instanceof UnknownV u) throw new Unanalysable(u.reason());
+        throw new Unanalysable("method " + name + " of " + Interpreter.describe(recv));
+    }
+
+    private Value tensorMethod(TensorV t, String name, List<Value> args, Map<String, Value> kw, Frame f) {
+        Value a0 = args.isEmpty() ? null : args.get(0);
+        switch (name) {
+            case "size": return a0 == null ? tensorAttribute(t, "shape") : new IntV(t.shape().get(axis(a0, t.rank())));
+            case "dim": return IntV.of(t.rank());
+            case "numel": return new IntV(t.numel());
+            case "view", "reshape": {
+                List<Value> dims = args.size() == 1 && (a0 instanceof TupleV || a0 instanceof ListV) ? in.iterate(a0) : args;
+                List<Poly> shape = solveShape(t, dims);
+                if (name.equals("reshape") && !t.contiguous()) {
+                    basic(f, "reshape (copy)", "copy to a contiguous layout", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(t), "reshape of a non-contiguous tensor copies it");
+                }
+                // view() also works on some non-contiguous tensors (splitting a contiguous last dim): keep the layout flag
+                return t.with(shape, name.equals("reshape") || t.contiguous());
+            }
+            case "transpose", "swapaxes": {
+                int a = axis(a0, t.rank()), b = axis(args.get(1), t.rank());
+                List<Poly> s = new ArrayList<>(t.shape());
+                Poly tmp = s.get(a); s.set(a, s.get(b)); s.set(b, tmp);
+                boolean trivial = t.shape().get(a).equals(Poly.ONE) || t.shape().get(b).equals(Poly.ONE);
+                return t.with(s, trivial && t.contiguous() && Math.abs(a - b) == 1 ? t.contiguous() : false);
+            }
+            case "permute": {
+                List<Value> dims = args.size() == 1 && (a0 instanceof TupleV || a0 instanceof ListV) ? in.iterate(a0) : args;
+                List<Poly> s = new ArrayList<>();
+                for (Value d : dims) s.add(t.shape().get(axis(d, t.rank())));
+                return t.with(s, false);
+            }
+            case "t": return t.with(reversed(t.shape()), false);
+            case "contiguous": {
+                if (t.contiguous()) return t;
+                basic(f, "contiguous()", "copy to a contiguous layout", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(t), "the tensor is not contiguous here: a full copy");
+                return t.with(t.shape(), true);
+            }
+            case "split", "chunk": {
+                int d = axis(args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(0)), t.rank());
+                Poly size = t.shape().get(d);
+                List<Value> out = new ArrayList<>();
+                if (name.equals("chunk")) {
+                    long n = dimOf(a0).constantValue().num().longValueExact();
+                    for (long i = 0; i < n; i++) out.add(t.with(replace(t.shape(), d, size.divide(Poly.constant(n))), d == 0 && t.contiguous()));
+                } else if (a0 instanceof ListV || a0 instanceof TupleV) {
+                    for (Value s : in.iterate(a0)) out.add(t.with(replace(t.shape(), d, dimOf(s)), d == 0 && t.contiguous()));
+                } else {
+                    Poly piece = dimOf(a0);
+                    Poly n = size.divide(piece);
+                    if (!n.isConstant()) throw new Unanalysable("split into a symbolic number of pieces (" + n.toFormula() + ")");
+                    for (long i = 0; i < n.constantValue().num().longValueExact(); i++) out.add(t.with(replace(t.shape(), d, piece), d == 0 && t.contiguous()));
+                }
+                return new TupleV(out);
+            }
+            case "unsqueeze": { List<Poly> s = new ArrayList<>(t.shape()); s.add(axis(a0, t.rank() + 1), Poly.ONE); return t.with(s, t.contiguous()); }
+            case "squeeze": {
+                List<Poly> s = new ArrayList<>(t.shape());
+                if (a0 == null) s.removeIf(p -> p.equals(Poly.ONE));
+                else { int d = axis(a0, t.rank()); if (s.get(d).equals(Poly.ONE)) s.remove(d); }
+                return t.with(s, t.contiguous());
+            }
+            case "expand": {
+                List<Value> dims = args.size() == 1 && (a0 instanceof TupleV || a0 instanceof ListV) ? in.iterate(a0) : args;
+                List<Poly> s = new ArrayList<>();
+                int off = dims.size() - t.rank();
+                for (int i = 0; i < dims.size(); i++) {
+                    Poly d = dimOf(dims.get(i));
+                    s.add(d.equals(Poly.constant(-1)) ? t.shape().get(i - off) : d);
+                }
+                return t.with(s, false);
+            }
+            case "repeat_interleave", "repeat": {
+                TensorV out;
+                if (name.equals("repeat")) {
+                    List<Value> dims = args.size() == 1 && (a0 instanceof TupleV || a0 instanceof ListV) ? in.iterate(a0) : args;
+                    List<Poly> s = new ArrayList<>();
+                    int off = dims.size() - t.rank();
+                    for (int i = 0; i < dims.size(); i++) s.add(i < off ? dimOf(dims.get(i)) : t.shape().get(i - off).multiply(dimOf(dims.get(i))));
+                    out = t.with(s, true);
+                } else {
+                    int d = axis(args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(0)), t.rank());
+                    out = t.with(replace(t.shape(), d, t.shape().get(d).multiply(dimOf(a0))), true);
+                }
+                basic(f, name, "copy (" + name + ")", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(out), "materialises " + ExprText.shape(out.shape()));
+                return out;
+            }
+            case "to", "type", "float", "half", "bfloat16", "double", "long", "int", "bool", "type_as": {
+                DType target = switch (name) {
+                    case "float", "double" -> DType.FLOAT32; case "half", "bfloat16" -> DType.ACTIVATION; case "long" -> DType.INT64;
+                    case "int" -> DType.INT32; case "bool" -> DType.BOOL;
+                    case "type_as" -> a0 instanceof TensorV o ? o.dtype() : t.dtype();
+                    default -> a0 instanceof DTypeV d ? d.dtype() : kw.get("dtype") instanceof DTypeV d ? d.dtype() : t.dtype();
+                };
+                if (target == t.dtype() || (target == DType.ACTIVATION && (t.dtype() == DType.WEIGHT || t.dtype() == DType.KV))) return t;
+                TensorV out = new TensorV(t.shape(), target, true);
+                basic(f, "cast to " + target.name().toLowerCase(), "dtype cast (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(out), "a cast reads and writes every element");
+                return out;
+            }
+            case "masked_fill", "masked_fill_": {
+                TensorV m = tensor(a0, "masked_fill");
+                basic(f, name, "select", FlopClass.VECTOR, t.numel(), bytes(t).add(bytes(m)), bytes(t), "1 FLOP per element; reads the mask and the input");
+                return t.withShape(t.shape());
+            }
+            case "softmax": return softmax(t, f);
+            case "mean", "sum", "amax", "max", "min", "var", "norm": {
+                List<Poly> s = new ArrayList<>(t.shape());
+                boolean keep = Boolean.TRUE.equals(in.truth(kw.getOrDefault("keepdim", args.size() > 1 ? args.get(1) : new BoolV(false))));
+                if (a0 == null && kw.get("dim") == null) s.clear();
+                else {
+                    int d = axis(a0 != null ? a0 : kw.get("dim"), t.rank());
+                    if (keep) s.set(d, Poly.ONE); else s.remove(d);
+                }
+                TensorV out = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true);
+                basic(f, name, "reduction", FlopClass.VECTOR, t.numel(), bytes(t), bytes(out), "1 FLOP per input element; reads the input, writes " + ExprText.shape(s));
+                return out;
+            }
+            case "pow", "rsqrt", "sqrt", "exp", "tanh", "sigmoid", "neg", "abs", "sin", "cos", "reciprocal", "log":
+                return elementwise(f, name, t, 1, null);
+            case "add", "mul", "sub", "div", "add_", "mul_", "div_", "sub_":
+                return tensorBinary(t, switch (name.replace("_", "")) { case "add" -> "+"; case "mul" -> "*"; case "sub" -> "-"; default -> "/"; }, a0, f, name.endsWith("_"));
+            case "matmul": return matmul(t, a0, f, "matmul");
+            case "copy_": {
+                TensorV s = tensor(a0, "copy_");
+                basic(f, "copy_", "copy (in place)", FlopClass.VECTOR, Poly.ZERO, bytes(s), bytes(t), "copies into an existing tensor");
+                return t;
+            }
+            case "index_copy_", "index_copy": {
+                TensorV s = tensor(args.get(2), name);
+                basic(f, name, "indexed copy (in place)", FlopClass.VECTOR, Poly.ZERO, bytes(s).add(tensor(args.get(1), name).numel().multiply(Poly.constant(8))),
+                        s.numel().multiply(t.dtype().size()), "writes the new rows into the pre-allocated tensor; reads them and their int64 indices");
+                return t;
+            }
+            case "fill_", "zero_": {
+                basic(f, name, "fill", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, bytes(t), "writes every element");
+                return t;
+            }
+            case "clone": {
+                basic(f, "clone", "copy", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(t), "a full copy");
+                return t.with(t.shape(), true);
+            }
+            case "detach", "requires_grad_", "cpu", "cuda": return t;
+            case "new_zeros", "new_ones", "new_full", "new_empty": {
+                List<Value> dims = a0 instanceof TupleV || a0 instanceof ListV ? in.iterate(a0) : List.of(a0);
+                List<Poly> s = new ArrayList<>();
+                for (Value d : dims) s.add(dimOf(d));
+                TensorV out = new TensorV(s, t.dtype(), true);
+                basic(f, name, "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, name.equals("new_empty") ? Poly.ZERO : bytes(out), "writes every element");
+                return out;
+            }
+            case "flatten": {
+                int start = a0 == null ? 0 : axis(a0, t.rank());
+                List<Poly> s = new ArrayList<>(t.shape().subList(0, start));
+                s.add(prod(t.shape().subList(start, t.rank())));
+                return t.with(s, t.contiguous());
+            }
+            case "cumsum": return elementwise(f, "cumsum", t, 1, null);
+            case "item", "tolist", "any", "all", "argmax", "nonzero":
+                return new UnknownV("`." + name + "()` reads tensor data: its value is not known statically");
+            case "get_seq_length": return new UnknownV("get_seq_length of a tensor");
+            default: throw new Unanalysable("Tensor." + name + "() is not modelled");
+        }
+    }
+
+    private static List<Poly> replace(List<Poly> s, int d, Poly v) { List<Poly> r = new ArrayList<>(s); r.set(d, v); return r; }
+
+    /** view/reshape target shape with one -1 solved from the element count. */
+    private static List<Poly> solveShape(TensorV t, List<Value> dims) {
+        List<Poly> out = new ArrayList<>();
+        int unknown = -1;
+        Poly known = Poly.ONE;
+        for (int i = 0; i < dims.size(); i++) {
+            Poly d = dimOf(dims.get(i));
+            if (d.equals(Poly.constant(-1))) { unknown = i; out.add(null); }
+            else { out.add(d); known = known.multiply(d); }
+        }
+        if (unknown >= 0) {
+            Poly solved = t.numel().divide(known);
+            if (solved.terms().values().stream().anyMatch(c -> !c.isInteger()) && !solved.isConstant()) {
+                // fine: a ratio of sizes that divide by construction
+            }
+            out.set(unknown, solved);
+        }
+        return out;
+    }
+
+}

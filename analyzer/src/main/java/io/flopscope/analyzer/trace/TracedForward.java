@@ -1,0 +1,56 @@
+package io.flopscope.analyzer.trace;
+
+import io.flopscope.analyzer.emit.DocumentBuilder;
+import io.flopscope.document.FlopClass;
+import io.flopscope.formula.Poly;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The public result of tracing one module class's forward(): entries per line, pruned branches, parameters. */
+public record TracedForward(String className, String module, List<String> params, List<DocumentBuilder.Entry> entries,
+                            List<int[]> skippedLines, List<String> skippedReasons, List<String> conditions) {
+
+    /** ${Callee}(name=value, ...): for a traced class only its settled parameters, for a library analysis every argument. */
+    static String render(Recorder.Event e, java.util.Map<String, List<String>> paramsOf) {
+        StringBuilder sb = new StringBuilder("${").append(e.callee()).append("}(");
+        List<String> keep = e.moduleCall() ? paramsOf.getOrDefault(e.callee(), List.of()) : null;
+        boolean first = true;
+        for (var a : e.args().entrySet()) {
+            if (keep != null && !keep.contains(a.getKey())) continue;
+            if (!first) sb.append(", ");
+            first = false;
+            sb.append(a.getKey()).append('=').append(a.getValue().toFormula());
+        }
+        return sb.append(')').toString();
+    }
+
+    static TracedForward of(Recorder r, String module, List<String> params, java.util.Map<String, List<String>> paramsOf) {
+        List<DocumentBuilder.Entry> entries = new ArrayList<>();
+        List<Recorder.StmtRecord> stmts = new ArrayList<>(r.stmts.values());
+        stmts.sort(Comparator.comparingInt((Recorder.StmtRecord s) -> s.startLine).thenComparingInt(s -> s.endLine));
+        for (Recorder.StmtRecord s : stmts) {
+            String extra = s.inlined.isEmpty() ? "" : " Inlined: " + String.join(", ", s.inlined) + ".";
+            if (s.unanalysed != null) {
+                entries.add(new DocumentBuilder.Entry(s.startLine, s.endLine, "unanalysed", "unanalysed", s.unanalysed, FlopClass.VECTOR,
+                        Poly.ZERO, Poly.ZERO, Poly.ZERO, null, Poly.ONE, s.unanalysed));
+                continue;
+            }
+            if (s.events.isEmpty()) {
+                String why = s.notes.isEmpty() ? "no tensor operation" : String.join("; ", s.notes);
+                entries.add(new DocumentBuilder.Entry(s.startLine, s.endLine, "no kernel", "none", why + "." + extra, FlopClass.VECTOR,
+                        Poly.ZERO, Poly.ZERO, Poly.ZERO, null, Poly.ONE, null));
+                continue;
+            }
+            for (Recorder.Event e : s.events) {
+                String analysis = (e.analysis() == null ? (e.composite() ? "Calls " + e.title() + "; its cost is that module's analysis." : "") : e.analysis()) + "." + extra;
+                entries.add(new DocumentBuilder.Entry(s.startLine, s.endLine, e.title(), e.operation(), analysis.replace("..", "."), e.flopClass(),
+                        e.flops(), e.read(), e.write(), e.composite() ? render(e, paramsOf) : null, e.multiplier(), null));
+            }
+        }
+        List<int[]> lines = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (Recorder.Skipped k : r.skipped) { lines.add(new int[] {k.startLine(), k.endLine()}); reasons.add(k.reason()); }
+        return new TracedForward(r.className, module, params, entries, lines, reasons, List.copyOf(r.conditions));
+    }
+}

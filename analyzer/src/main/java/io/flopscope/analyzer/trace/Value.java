@@ -1,0 +1,80 @@
+package io.flopscope.analyzer.trace;
+
+import io.flopscope.analyzer.ast.PyStmt;
+import io.flopscope.formula.Poly;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Abstract values of the symbolic interpreter: Python objects with symbolic sizes. */
+public sealed interface Value {
+    /** An int, possibly symbolic (seq_len, config.n_embd, ...). */
+    record IntV(Poly value) implements Value {
+        public static IntV of(long v) { return new IntV(Poly.constant(v)); }
+        public boolean isConstant() { return value.isConstant(); }
+    }
+    record FloatV(double value) implements Value {}
+    record BoolV(boolean value) implements Value {}
+    record StrV(String value) implements Value {}
+    final class NoneV implements Value {
+        public static final NoneV NONE = new NoneV();
+        private NoneV() {}
+        @Override public String toString() { return "None"; }
+    }
+    /** A tensor: symbolic shape, element type, whether its memory is laid out contiguously. */
+    record TensorV(List<Poly> shape, DType dtype, boolean contiguous) implements Value {
+        public TensorV { shape = List.copyOf(shape); }
+        public Poly numel() { Poly p = Poly.ONE; for (Poly d : shape) p = p.multiply(d); return p; }
+        public int rank() { return shape.size(); }
+        public TensorV withShape(List<Poly> s) { return new TensorV(s, dtype, true); }
+        public TensorV with(List<Poly> s, boolean contig) { return new TensorV(s, dtype, contig); }
+    }
+    /** torch.float32 and friends. */
+    record DTypeV(DType dtype) implements Value {}
+    record TupleV(List<Value> items) implements Value {}
+    record ListV(List<Value> items) implements Value {
+        public ListV() { this(new ArrayList<>()); }
+    }
+    record DictV(Map<Object, Value> items) implements Value {
+        public DictV() { this(new LinkedHashMap<>()); }
+    }
+    /** A slice object (for __getitem__). Parts may be null. */
+    record SliceV(Value lower, Value upper, Value step) implements Value {}
+    final class EllipsisV implements Value {
+        public static final EllipsisV ELLIPSIS = new EllipsisV();
+        private EllipsisV() {}
+    }
+    /** An instance of a class traced from source (nn.Module or a plain object); attrs set by __init__. */
+    final class ObjectV implements Value {
+        public final String className;
+        public final Map<String, Value> attrs = new LinkedHashMap<>();
+        /** Constructor arguments that the analysis document of this instance takes as parameters. */
+        public final Map<String, Poly> ctorParams = new LinkedHashMap<>();
+        /** Ordered fields of a ModelOutput-like dataclass built in forward, for outputs[0]. */
+        public final List<String> fieldOrder = new ArrayList<>();
+        public ObjectV(String className) { this.className = className; }
+        @Override public String toString() { return "<" + className + ">"; }
+    }
+    /** An instance of a library module we do not trace (torch.nn.Linear): costed by its built-in analysis. */
+    record ExternalModuleV(String className, Map<String, Value> ctorArgs) implements Value {}
+    /** nn.ModuleList of count copies of one module (layers built by a comprehension over range(n)). */
+    record RepeatedV(Value element, Poly count) implements Value {}
+    /** A function or method defined in the source, with its module and (for methods) the bound receiver. */
+    record FuncV(PyStmt.FunctionDef def, String module, String owner, Value self) implements Value {}
+    /** A class defined in the source (to instantiate or call classmethods on). */
+    record ClassV(String qualifiedName) implements Value {}
+    /** A name from a library we do not trace (torch.matmul, math.sqrt, torch.nn.functional): known by qualified name. */
+    record ExternalV(String qualifiedName) implements Value {}
+    /** A method looked up on a value (x.view, cache.update), not yet called. */
+    record BoundMethodV(Value receiver, String name) implements Value {}
+    /** The model config object: attribute reads become config values. */
+    final class ConfigV implements Value {
+        public final ConfigEnv env;
+        public ConfigV(ConfigEnv env) { this.env = env; }
+    }
+    /** super() inside a method of owner, bound to self. */
+    record SuperV(String owner, Value self) implements Value {}
+    /** Something the interpreter cannot model; carries why, so the line is reported unanalysed. */
+    record UnknownV(String reason) implements Value {}
+}

@@ -1,0 +1,5 @@
+from .cycle_b import Loop
+
+
+class Looped(Loop):
+    pass

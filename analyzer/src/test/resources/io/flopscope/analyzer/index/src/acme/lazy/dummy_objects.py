@@ -1,0 +1,6 @@
+class DummyObject(type):
+    pass
+
+
+class LazyThing(metaclass=DummyObject):
+    pass

@@ -1,0 +1,1 @@
+from .modeling_tiny import TinyBlock, TinyModel

@@ -1,0 +1,11 @@
+from torch import nn
+
+
+class Broken(nn.Module):
+    def forward(self, x):
+        y = x +
+        return y
+
+
+class StillHere(nn.Module):
+    pass

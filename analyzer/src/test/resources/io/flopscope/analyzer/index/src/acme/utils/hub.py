@@ -1,0 +1,3 @@
+class HubMixin:
+    def push_to_hub(self):
+        pass

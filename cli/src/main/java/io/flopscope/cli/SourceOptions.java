@@ -1,0 +1,96 @@
+package io.flopscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flopscope.analyzer.IndexLookup;
+import io.flopscope.analyzer.SourceAnalyzer;
+import io.flopscope.analyzer.index.SourceIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** --class --config --set: what the source analyzer needs besides SOURCE. */
+final class SourceOptions {
+    @Option(names = "--class", paramLabel = "NAME", description = "Root module class: fully qualified, or a bare name within one file.")
+    String className;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A config.json whose values override the config class's defaults.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a config value (int, float, true/false, none, or text); repeatable.")
+    List<String> sets = new ArrayList<>();
+
+    static Map<String, Object> readConfig(Path p) {
+        if (p == null) return Map.of();
+        try {
+            JsonNode n = new ObjectMapper().readTree(Files.readString(p));
+            if (n == null || !n.isObject()) throw UserError.failed(p + ": a config.json must hold a JSON object");
+            Map<String, Object> out = new LinkedHashMap<>();
+            n.fields().forEachRemaining(e -> out.put(e.getKey(), scalar(e.getValue())));
+            return out;
+        } catch (IOException e) {
+            throw UserError.failed("cannot read " + p + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    static Map<String, Object> fromJson(JsonNode n) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        n.fields().forEachRemaining(e -> out.put(e.getKey(), scalar(e.getValue())));
+        return out;
+    }
+
+    private static Object scalar(JsonNode v) {
+        if (v.isNull()) return null;
+        if (v.isBoolean()) return v.asBoolean();
+        if (v.isIntegralNumber()) return v.asLong();
+        if (v.isNumber()) return v.asDouble();
+        if (v.isTextual()) return v.asText();
+        return new Object(); // lists and objects do not steer the path here
+    }
+
+    Map<String, Object> parsedSets() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) throw UserError.usage("--set " + s + ": expected KEY=VALUE");
+            String k = s.substring(0, eq).strip(), v = s.substring(eq + 1).strip();
+            Object val;
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) val = Boolean.parseBoolean(v.toLowerCase());
+            else if (v.equalsIgnoreCase("none") || v.equalsIgnoreCase("null")) val = null;
+            else if (v.matches("-?\\d+")) val = Long.parseLong(v);
+            else if (v.matches("-?\\d*\\.\\d+([eE]-?\\d+)?|-?\\d+[eE]-?\\d+")) val = Double.parseDouble(v);
+            else val = v;
+            out.put(k, val);
+        }
+        return out;
+    }
+
+    /** Opens SOURCE and finds the root class. */
+    static Opened open(Path source, String className) {
+        if (!Files.exists(source)) throw UserError.usage("no such file or folder: " + source);
+        SourceIndex idx = SourceIndex.open(source);
+        IndexLookup lookup = new IndexLookup(idx);
+        if (className == null) throw UserError.usage("--class NAME is required");
+        String root = className;
+        if (!className.contains(".") || lookup.classDecl(className).isEmpty()) {
+            List<String> found = idx.findClassesBySimpleName(className.substring(className.lastIndexOf('.') + 1));
+            if (found.size() == 1) root = found.get(0);
+            else if (found.isEmpty()) throw UserError.failed("no class " + className + " under " + source);
+            else throw UserError.usage("--class " + className + " is ambiguous: " + String.join(", ", found) + "; give the fully qualified name");
+        }
+        return new Opened(idx, lookup, root);
+    }
+
+    record Opened(SourceIndex index, IndexLookup lookup, String root) {}
+
+    SourceAnalyzer.Request request(String root, Map<String, Object> config, String attn, boolean decode) {
+        Map<String, Object> cfg = new LinkedHashMap<>(config);
+        cfg.putAll(readConfig(this.config));
+        return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode);
+    }
+}
