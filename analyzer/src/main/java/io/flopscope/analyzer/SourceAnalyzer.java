@@ -36,7 +36,9 @@ public final class SourceAnalyzer {
      */
     public record Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode) {}
 
-    public record Result(String rootClass, List<ModuleAnalysis> documents, List<DocumentBuilder.Coverage> coverage, List<Diagnostic> diagnostics) {
+    /** config: the values the analysis used (defaults found in the source, then config.json, then --set). */
+    public record Result(String rootClass, List<ModuleAnalysis> documents, List<DocumentBuilder.Coverage> coverage, List<Diagnostic> diagnostics,
+                         Map<String, Object> config) {
         public int tracedLines() { return coverage.stream().mapToInt(DocumentBuilder.Coverage::tracedLines).sum(); }
         public int analysedLines() { return coverage.stream().mapToInt(DocumentBuilder.Coverage::analysedLines).sum(); }
         public boolean complete() { return tracedLines() == analysedLines(); }
@@ -49,7 +51,7 @@ public final class SourceAnalyzer {
         String root = req.rootClass();
         if (src.classDecl(root).isEmpty()) {
             diags.add(Diagnostic.error(null, 0, "class " + root + " is not defined under the source folder"));
-            return new Result(root, List.of(), List.of(), diags);
+            return new Result(root, List.of(), List.of(), diags, Map.of());
         }
         boolean hf = src.isSubclassOf(root, PRETRAINED);
         ConfigEnv env = new ConfigEnv();
@@ -70,7 +72,9 @@ public final class SourceAnalyzer {
                 Optional<String> dc = dataclassConfig(src, root);
                 rootObj = in.instantiateRoot(root, dc.isPresent() ? List.of(cfg) : List.of(), dc.isPresent() ? Map.of() : configKwargs(env));
             }
-            Value.TensorV ids = new Value.TensorV(List.of(Poly.symbol("batch_size"), Poly.symbol("seq_len")), DType.INT64, true);
+            // a decode step feeds one new token per sequence
+            Poly seq = req.decode() ? Poly.ONE : Poly.symbol("seq_len");
+            Value.TensorV ids = new Value.TensorV(List.of(Poly.symbol("batch_size"), seq), DType.INT64, true);
             args.add(ids);
             if (hf) {
                 kwargs.put("use_cache", new Value.BoolV(true));
@@ -105,7 +109,7 @@ public final class SourceAnalyzer {
                 skipped.add(new SkippedBranch(List.of(new LineRange(l[0], Math.max(l[0], l[1]))), t.skippedReasons().get(i)));
             }
             List<String> conditions = new ArrayList<>(List.of("eval mode (`self.training` is False), no gradient checkpointing",
-                    req.decode() ? "decode: a KV cache of `cache_len` tokens is present" : "prefill: no KV cache (cache_len = 0)",
+                    req.decode() ? "decode: one new token per sequence (seq_len = 1) on a KV cache of `cache_len` tokens" : "prefill: no KV cache (cache_len = 0)",
                     "attention implementation: " + attn));
             if (hf) conditions.addAll(List.of("use_cache=True, output_attentions=False, output_hidden_states=False, return_dict=True",
                     "attention_mask, position_ids, head_mask, token_type_ids: None"));
@@ -131,7 +135,7 @@ public final class SourceAnalyzer {
                     mod.map(PyModule::lines).orElse(List.of()), summary));
             cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
         }
-        return new Result(root, docs, cov, diags);
+        return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()));
     }
 
     private static String Interpreter_shortName(String q) { return q.substring(q.lastIndexOf('.') + 1); }

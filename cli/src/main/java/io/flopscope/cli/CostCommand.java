@@ -21,8 +21,13 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CostCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
     String model;
+
+    @Option(names = "--source", paramLabel = "SOURCE", description = "Analyse this Python source (a transformers src/, or plain PyTorch files) instead of using the built-in analyses.")
+    java.nio.file.Path source;
+
+    @Mixin SourceOptions sourceOptions = new SourceOptions();
 
     @Option(names = "--module", paramLabel = "CLASS", description = "Cost this module instead of the config's architectures[0].")
     String module;
@@ -36,12 +41,18 @@ final class CostCommand implements Callable<Integer> {
     @Option(names = "--depth", paramLabel = "N", description = "Show the tree to this depth (default: all).")
     int depth = -1;
 
+    static String need(String model) {
+        if (model == null) throw UserError.usage("MODEL is required (or --source SOURCE --class NAME)");
+        return model;
+    }
+
     @Override public Integer call() {
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.matches("text|json|csv|md")) throw UserError.usage("--format " + format + ": expected text, json, csv or md");
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        ResolvedModel rm = ResolvedModel.of(model, module, library.build(), scenario.causal, err);
+        ResolvedModel rm = source == null ? ResolvedModel.of(need(model), module, library.build(), scenario.causal, err)
+                : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
         Scenario sc = scenario.scenario(rm.config());
         Evaluator ev = new Evaluator(sc, rm.config());
         var missing = ev.missing(rm.resolution().root().cumulative());

@@ -19,6 +19,14 @@ final class LibraryOptions {
     String attn;
 
     Library build() {
+        Library lib = buildWithoutImplementation();
+        if (attn != null && !lib.useImplementation(attn)) throw UserError.usage("--attn " + attn + ": unknown implementation (expected eager or sdpa)");
+        return lib;
+    }
+
+    /** The built-in library and --library folders, without redirecting attention classes (source analysis picks its own). */
+    Library buildWithoutImplementation() {
+        if (attn != null && !attn.equals("eager") && !attn.equals("sdpa")) throw UserError.usage("--attn " + attn + ": unknown implementation (expected eager or sdpa)");
         Library lib = Library.builtIn();
         for (Path dir : libraries) {
             if (!Files.isDirectory(dir)) throw UserError.usage("--library " + dir + ": not a folder");
@@ -33,7 +41,6 @@ final class LibraryOptions {
                 throw UserError.failed("cannot read " + dir + ": " + e.getMessage());
             }
         }
-        if (attn != null && !lib.useImplementation(attn)) throw UserError.usage("--attn " + attn + ": unknown implementation (expected eager or sdpa)");
         return lib;
     }
 }

@@ -10,7 +10,10 @@ import java.io.PrintWriter;
 record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution resolution) {
 
     static ResolvedModel of(String model, String moduleClass, Library library, boolean causal, PrintWriter err) {
-        ModelConfig config = ModelLoader.load(model);
+        return of(ModelLoader.load(model), moduleClass, library, causal, err);
+    }
+
+    static ResolvedModel of(ModelConfig config, String moduleClass, Library library, boolean causal, PrintWriter err) {
         String root = moduleClass != null ? moduleClass : config.rootClass().orElseThrow(() -> UserError.failed(
                 config.name() + ": no architectures[0] or model_type to pick the root module; pass --module CLASS"));
         if (library.find(root).isEmpty()) {

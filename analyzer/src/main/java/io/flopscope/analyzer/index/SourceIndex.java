@@ -53,6 +53,9 @@ import java.util.regex.Pattern;
  * are never entered: their names stay textual, {@code nn.Linear} after {@code from torch import nn} resolving to
  * {@code torch.nn.Linear}; {@code torch.nn.modules.<file>.<Name>} is written {@code torch.nn.<Name>}.
  *
+ * <p>Parsed files are shared between indexes of one process (keyed by their exact text), so a repeated analysis on
+ * a warm JVM does not parse again.
+ *
  * <p>Problems (syntax errors, unresolvable imports, unknown base classes) become diagnostics with file and line in
  * {@link #problems()}; no method throws on bad input. Methods are synchronized: one index may be shared.
  */
@@ -230,7 +233,7 @@ public final class SourceIndex {
             return new PyModule(dotted, shown, List.of(), List.of(), List.of(d), loc.isPackage());
         }
         if (text.startsWith("\uFEFF")) text = text.substring(1);
-        return parser.parse(dotted, shown, text, loc.isPackage());
+        return ParseCache.parse(parser, dotted, shown, text, loc.isPackage());
     }
 
     private ModuleScope scope(String dotted) {

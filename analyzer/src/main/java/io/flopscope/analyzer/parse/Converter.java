@@ -101,13 +101,13 @@ final class Converter {
     List<PyStmt> convertModule(Cst root) {
         collectSyntaxErrors(root);
         List<PyStmt> out = new ArrayList<>();
-        if (root == null || root.isNull()) return out;
+        if (root == null || root.isNull()) return List.of();
         if ("module".equals(root.getType())) {
             for (Cst c : named(root)) stmtSafe(c, out);
         } else {
             stmtSafe(root, out);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** Reports the outermost ERROR nodes and every MISSING node, in source order, without recursion. */
@@ -301,13 +301,13 @@ final class Converter {
 
     private List<PyStmt> block(Cst n) {
         List<PyStmt> out = new ArrayList<>();
-        if (absent(n)) return out;
+        if (absent(n)) return List.of();
         if ("block".equals(n.getType())) {
             for (Cst c : named(n)) stmtSafe(c, out);
         } else {
             stmtSafe(n, out);
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** Converts one statement; a bug in the converter degrades to an Unsupported statement, never an exception. */

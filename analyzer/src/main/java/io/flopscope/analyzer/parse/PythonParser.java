@@ -22,9 +22,15 @@ import org.treesitter.TreeSitterPython;
  *
  * <p>Never throws: syntax errors (tree-sitter {@code ERROR} and {@code MISSING} nodes) become
  * {@code file:line:col: error: syntax error ...} diagnostics in {@link PyModule#problems()} and the rest of the file is
- * still converted (tree-sitter recovers around the error). Constructs the model does not cover become
- * {@code Unsupported} nodes carrying their tree-sitter node type and source text. A parse that runs longer than the
- * timeout is abandoned with a diagnostic. Instances are stateless and may be shared between threads.
+ * still converted: tree-sitter recovers around most errors, and where its recovery lets an error swallow the
+ * statements after it (an unclosed bracket), that region is blanked and the file parsed again (see
+ * {@link #convert}). Constructs the model does not cover become {@code Unsupported} nodes carrying their tree-sitter
+ * node type and source text; nesting deeper than a few hundred levels becomes {@code Unsupported("too_deeply_nested")}.
+ * A parse that runs longer than the timeout is abandoned with a diagnostic.
+ *
+ * <p>Spans use 1-based lines and 0-based columns in UTF-16 chars (the way Java strings index the lines in
+ * {@link PyModule#lines()}); diagnostics use 1-based columns. Instances are stateless and may be shared between
+ * threads.
  */
 public final class PythonParser {
     /** Default limit for the tree-sitter parse of one file. */

@@ -123,6 +123,8 @@ final class Builtins {
                 String attr = ((StrV) args.get(1)).value();
                 if (obj instanceof ObjectV o) return new BoolV(o.attrs.containsKey(attr) || in.method(o.className, attr, o).isPresent());
                 if (obj instanceof ConfigV c) return new BoolV(c.env.has(attr) || !configDefaultMissing(attr));
+                if (obj instanceof ExternalV) return new BoolV(true); // library modules have the attributes the code probes for
+                if (obj instanceof TensorV) return new BoolV(!attr.startsWith("_"));
                 return new UnknownV("hasattr on " + Interpreter.describe(obj));
             }
             case "setattr": {

@@ -69,6 +69,7 @@ public final class Interpreter {
         for (String c : traced.keySet()) topo(c, callees, done, order);
         java.util.Collections.reverse(order); // callers before callees
         Map<String, List<String>> finalParams = new LinkedHashMap<>();
+        Map<String, java.util.Set<String>> substituted = new LinkedHashMap<>();
         for (String c : order) {
             Recorder rec = traced.get(c);
             Map<String, Poly> subst = new LinkedHashMap<>();
@@ -88,16 +89,24 @@ public final class Interpreter {
                 if (any && same && common.symbols().stream().allMatch(Interpreter::isGlobalSymbol)) subst.put(p, common);
             }
             for (Recorder.StmtRecord st : rec.stmts.values()) st.events.replaceAll(ev -> ev.substitute(subst::get));
+            substituted.put(c, subst.keySet());
+        }
+        // callees first: a call passes only the parameters its callee keeps
+        for (int i = order.size() - 1; i >= 0; i--) {
+            String c = order.get(i);
+            Recorder rec = traced.get(c);
             java.util.Set<String> used = new java.util.HashSet<>();
             for (Recorder.StmtRecord st : rec.stmts.values()) {
                 for (Recorder.Event ev : st.events) {
                     for (Poly x : List.of(ev.flops(), ev.read(), ev.write(), ev.multiplier())) used.addAll(x.symbols());
-                    if (ev.args() != null) for (Poly x : ev.args().values()) used.addAll(x.symbols());
+                    if (ev.args() == null) continue;
+                    List<String> keep = ev.moduleCall() ? finalParams.getOrDefault(ev.callee(), List.of()) : null;
+                    for (var a : ev.args().entrySet()) if (keep == null || keep.contains(a.getKey())) used.addAll(a.getValue().symbols());
                 }
             }
             List<String> ps = new ArrayList<>();
             for (String p : docParams.getOrDefault(c, List.of())) {
-                if (!subst.containsKey(p) && used.contains(p) && !ps.contains(p) && !isGlobalSymbol(p)) ps.add(p);
+                if (!substituted.get(c).contains(p) && used.contains(p) && !ps.contains(p) && !isGlobalSymbol(p)) ps.add(p);
             }
             finalParams.put(c, ps);
         }
@@ -804,9 +813,27 @@ public final class Interpreter {
         List<String> names = new ArrayList<>();
         for (Params.Param p : fwd.get().def().params().params()) if (p.kind() == Params.Kind.POSITIONAL || p.kind() == Params.Kind.POSITIONAL_ONLY) names.add(p.name());
         if (!names.isEmpty()) names.remove(0); // self
-        for (int i = 0; i < args.size(); i++) symArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, dimArgs));
-        for (var e : kwargs.entrySet()) symKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), dimArgs));
-        if (!traced.containsKey(m.className) && !twinsInProgress.containsKey(m.className)) traceTwin(m, symArgs, symKw, fwd.get());
+        // dimensions that are already global expressions stay concrete (branches on them stay decidable);
+        // a class called with different global shapes is traced again with every dimension symbolic
+        boolean generic = genericClasses.contains(m.className);
+        StringBuilder sig = new StringBuilder();
+        for (int i = 0; i < args.size(); i++) symArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, dimArgs, generic, sig));
+        for (var e : kwargs.entrySet()) symKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), dimArgs, generic, sig));
+        if (!twinsInProgress.containsKey(m.className)) {
+            String first = signatures.get(m.className);
+            if (first == null) {
+                signatures.put(m.className, sig.toString());
+                traceTwin(m, symArgs, symKw, fwd.get());
+            } else if (!generic && !first.equals(sig.toString())) {
+                genericClasses.add(m.className);
+                List<Value> gArgs = new ArrayList<>();
+                Map<String, Value> gKw = new LinkedHashMap<>();
+                Map<String, Poly> ignored = new LinkedHashMap<>();
+                for (int i = 0; i < args.size(); i++) gArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, ignored, true, new StringBuilder()));
+                for (var e : kwargs.entrySet()) gKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), ignored, true, new StringBuilder()));
+                traceTwin(m, gArgs, gKw, fwd.get());
+            }
+        }
         Map<String, Poly> callArgs = new LinkedHashMap<>(m.ctorParams);
         callArgs.putAll(dimArgs);
         caller.rec.event(new Recorder.Event(shortName(m.className), "module call", io.flopscope.document.FlopClass.VECTOR,
@@ -822,24 +849,36 @@ public final class Interpreter {
         }
     }
 
-    /** A copy of v whose tensor dimensions are symbols named after the argument ({@code hidden_states_dim2}). */
-    private static Value symbolize(Value v, String name, Map<String, Poly> bindings) {
+    /**
+     * A copy of v whose tensor dimensions are symbols named after the argument ({@code hidden_states_dim2}),
+     * except dimensions that are global expressions when not generic; sig records the shapes seen.
+     */
+    private static Value symbolize(Value v, String name, Map<String, Poly> bindings, boolean generic, StringBuilder sig) {
         if (v instanceof TensorV t) {
             List<Poly> dims = new ArrayList<>();
+            sig.append(name).append('[');
             for (int i = 0; i < t.rank(); i++) {
                 String n = name + "_dim" + i;
-                bindings.put(n, t.shape().get(i));
-                dims.add(Poly.symbol(n));
+                Poly d = t.shape().get(i);
+                bindings.put(n, d);
+                boolean global = d.symbols().stream().allMatch(Interpreter::isGlobalSymbol);
+                dims.add(global && !generic ? d : Poly.symbol(n));
+                sig.append(global ? d.toFormula() : "?").append(',');
             }
+            sig.append(']');
             return new TensorV(dims, t.dtype(), t.contiguous());
         }
         if (v instanceof TupleV tv) {
             List<Value> items = new ArrayList<>();
-            for (int i = 0; i < tv.items().size(); i++) items.add(symbolize(tv.items().get(i), name + "_" + i, bindings));
+            for (int i = 0; i < tv.items().size(); i++) items.add(symbolize(tv.items().get(i), name + "_" + i, bindings, generic, sig));
             return new TupleV(items);
         }
+        if (v instanceof RepeatedV r) return new RepeatedV(symbolize(r.element(), name, bindings, generic, sig), r.count());
         return v;
     }
+
+    private final Map<String, String> signatures = new HashMap<>();
+    private final Set<String> genericClasses = new java.util.HashSet<>();
 
     /** Traces forward() of a generic copy of m whose numeric constructor arguments are symbols. */
     private void traceTwin(ObjectV m, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {

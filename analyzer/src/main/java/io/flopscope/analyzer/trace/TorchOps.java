@@ -686,8 +686,17 @@ final class TorchOps {
             case "permute": {
                 List<Value> dims = args.size() == 1 && (a0 instanceof TupleV || a0 instanceof ListV) ? in.iterate(a0) : args;
                 List<Poly> s = new ArrayList<>();
-                for (Value d : dims) s.add(t.shape().get(axis(d, t.rank())));
-                return t.with(s, false);
+                int last = -1;
+                boolean ordered = true;
+                for (Value d : dims) {
+                    int ax = axis(d, t.rank());
+                    s.add(t.shape().get(ax));
+                    // size-1 dimensions do not affect the layout: the result stays contiguous if the others keep their order
+                    if (t.shape().get(ax).equals(Poly.ONE)) continue;
+                    if (ax < last) ordered = false;
+                    last = ax;
+                }
+                return t.with(s, ordered && t.contiguous());
             }
             case "t": return t.with(reversed(t.shape()), false);
             case "contiguous": {
@@ -751,7 +760,9 @@ final class TorchOps {
                     case "type_as" -> a0 instanceof TensorV o ? o.dtype() : t.dtype();
                     default -> a0 instanceof DTypeV d ? d.dtype() : kw.get("dtype") instanceof DTypeV d ? d.dtype() : t.dtype();
                 };
-                if (target == t.dtype() || (target == DType.ACTIVATION && (t.dtype() == DType.WEIGHT || t.dtype() == DType.KV))) return t;
+                // weights, activations and the KV cache share the model's dtype: converting among them moves nothing
+                boolean modelTypes = isModelType(target) && isModelType(t.dtype());
+                if (target == t.dtype() || modelTypes) return t;
                 TensorV out = new TensorV(t.shape(), target, true);
                 basic(f, "cast to " + target.name().toLowerCase(), "dtype cast (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(out), "a cast reads and writes every element");
                 return out;
@@ -820,6 +831,8 @@ final class TorchOps {
             default: throw new Unanalysable("Tensor." + name + "() is not modelled");
         }
     }
+
+    private static boolean isModelType(DType d) { return d == DType.ACTIVATION || d == DType.WEIGHT || d == DType.KV; }
 
     private static List<Poly> replace(List<Poly> s, int d, Poly v) { List<Poly> r = new ArrayList<>(s); r.set(d, v); return r; }
 

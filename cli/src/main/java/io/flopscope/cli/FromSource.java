@@ -1,0 +1,51 @@
+package io.flopscope.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flopscope.analyzer.SourceAnalyzer;
+import io.flopscope.diag.Diagnostic;
+import io.flopscope.document.DocumentPositions;
+import io.flopscope.document.ModuleAnalysis;
+import io.flopscope.evaluate.ModelConfig;
+import io.flopscope.evaluate.Phase;
+import io.flopscope.library.Library;
+import io.flopscope.library.LibraryEntry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** cost --source: analyse the user's source on the fly and compose its documents instead of the built-in ones. */
+final class FromSource {
+    private FromSource() {}
+
+    static ResolvedModel resolve(String model, Path source, SourceOptions opts, LibraryOptions libOpts, ScenarioOptions scenario, String module, PrintWriter err) {
+        ModelConfig hf = model == null ? null : ModelLoader.load(model);
+        String cls = opts.className;
+        if (cls == null && hf != null) {
+            String arch = hf.rootClass().orElseThrow(() -> UserError.failed(hf.name() + ": config has no architectures[0]; pass --class NAME"));
+            cls = arch;
+        }
+        if (cls == null) throw UserError.usage("--source needs MODEL (a config.json naming architectures[0]) or --class NAME");
+        var opened = SourceOptions.open(source, cls);
+        Map<String, Object> config = new LinkedHashMap<>();
+        if (hf != null) config.putAll(SourceOptions.fromJson(hf.raw()));
+        boolean decode = scenario.phase() == Phase.DECODE || (scenario.cache != null && scenario.cache > 0);
+        SourceAnalyzer.Result r = SourceAnalyzer.analyze(opened.lookup(), opts.request(opened.root(), config, libOpts.attn, decode));
+        for (Diagnostic d : r.diagnostics()) if (d.isError()) err.println(d);
+        if (r.documents().isEmpty()) throw UserError.failed("nothing was analysed for " + opened.root());
+        Library lib = libOpts.buildWithoutImplementation();
+        for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.source().file() == null ? a.className() : a.source().file(), DocumentPositions.NONE, false));
+        ModelConfig cfg = hf;
+        if (cfg == null) {
+            Map<String, Object> values = new LinkedHashMap<>(r.config());
+            values.values().removeIf(v -> !(v == null || v instanceof Number || v instanceof Boolean || v instanceof String));
+            try {
+                cfg = ModelConfig.parse(source.getFileName() + ":" + opened.root().substring(opened.root().lastIndexOf('.') + 1),
+                        new ObjectMapper().writeValueAsString(values));
+            } catch (Exception e) {
+                throw UserError.failed("cannot build the config: " + e.getMessage());
+            }
+        }
+        return ResolvedModel.of(cfg, module != null ? module : opened.root(), lib, scenario.causal, err);
+    }
+}
