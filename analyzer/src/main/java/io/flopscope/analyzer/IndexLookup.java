@@ -40,4 +40,11 @@ public final class IndexLookup implements SourceLookup {
     }
 
     @Override public boolean isSubclassOf(String cls, String base) { return index.isSubclassOf(cls, base); }
+
+    @Override public java.util.List<io.flopscope.diag.Diagnostic> moduleProblems(String module) {
+        java.util.List<io.flopscope.diag.Diagnostic> out = new java.util.ArrayList<>(index.checkImports(module));
+        String file = index.fileOf(module).map(Object::toString).orElse(null);
+        for (var d : index.problems()) if (file != null && file.equals(d.file()) && !out.contains(d)) out.add(d);
+        return out;
+    }
 }

@@ -34,7 +34,12 @@ public final class SourceAnalyzer {
      * @param attn    attention implementation, null for the release's default (sdpa)
      * @param decode  trace with a KV cache of cache_len tokens (one decode step); else prefill without a cache
      */
-    public record Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode) {}
+    public record Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode,
+                          String setup, Map<String, String> inputs) {
+        public Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode) {
+            this(rootClass, config, sets, attn, decode, null, Map.of());
+        }
+    }
 
     /** config: the values the analysis used (defaults found in the source, then config.json, then --set). */
     public record Result(String rootClass, List<ModuleAnalysis> documents, List<DocumentBuilder.Coverage> coverage, List<Diagnostic> diagnostics,
@@ -54,6 +59,13 @@ public final class SourceAnalyzer {
             return new Result(root, List.of(), List.of(), diags, Map.of());
         }
         boolean hf = src.isSubclassOf(root, PRETRAINED);
+        if (!src.isSubclassOf(root, Interpreter.NN_MODULE)) {
+            var decl = src.classDecl(root).get();
+            List<String> outside = decl.bases().stream().filter(b -> src.classDecl(b).isEmpty()).toList();
+            String file = src.module(decl.module()).map(PyModule::file).orElse(null);
+            diags.add(Diagnostic.warning(file, decl.def().classLine(), root + " is not a torch.nn.Module subclass that FlopScope can see"
+                    + (outside.isEmpty() ? "" : " (unknown base " + String.join(", ", outside) + ": not under the source folder)")));
+        }
         ConfigEnv env = new ConfigEnv();
         Optional<String> cfgClass = ConfigLoader.configClassOf(src, root);
         cfgClass.ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
@@ -62,6 +74,7 @@ public final class SourceAnalyzer {
         ConfigLoader.apply(req.sets(), env);
         String attn = req.attn() != null ? req.attn() : "sdpa";
         Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn));
+        if (!hf) dataclassConfig(src, root).ifPresent(c -> in.runPostInit(c, env));
         Value.ConfigV cfg = new Value.ConfigV(env);
         Value rootObj;
         Map<String, Value> kwargs = new LinkedHashMap<>();
@@ -74,17 +87,29 @@ public final class SourceAnalyzer {
             }
             // a decode step feeds one new token per sequence
             Poly seq = req.decode() ? Poly.ONE : Poly.symbol("seq_len");
+            java.util.function.Function<String, Poly> scenario = n -> switch (n) {
+                case "batch_size" -> Poly.symbol("batch_size");
+                case "seq_len" -> seq;
+                case "cache_len" -> req.decode() ? Poly.symbol("cache_len") : Poly.ZERO;
+                default -> null;
+            };
+            if (req.setup() != null && !req.setup().isBlank()) in.setup((Value.ObjectV) rootObj, req.setup(), scenario);
             Value.TensorV ids = new Value.TensorV(List.of(Poly.symbol("batch_size"), seq), DType.INT64, true);
             args.add(ids);
             if (hf) {
                 kwargs.put("use_cache", new Value.BoolV(true));
                 if (req.decode()) kwargs.put("past_key_values", legacyCache(env));
             }
+            for (var e : req.inputs().entrySet()) kwargs.put(e.getKey(), inputTensor(e.getKey(), e.getValue(), scenario));
             in.traceRoot((Value.ObjectV) rootObj, args, kwargs);
         } catch (RuntimeException e) {
             diags.add(Diagnostic.error(null, 0, root + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())));
         }
         diags.addAll(in.diagnostics());
+        java.util.Set<String> modules = new java.util.LinkedHashSet<>();
+        src.classDecl(root).ifPresent(d -> modules.add(d.module()));
+        for (TracedForward t : in.traces()) if (t.module() != null) modules.add(t.module());
+        for (String m : modules) for (Diagnostic d : src.moduleProblems(m)) if (!diags.contains(d)) diags.add(d);
         List<ModuleAnalysis> docs = new ArrayList<>();
         List<DocumentBuilder.Coverage> cov = new ArrayList<>();
         for (TracedForward t : in.traces()) {
@@ -154,6 +179,20 @@ public final class SourceAnalyzer {
             }
         }
         return Optional.empty();
+    }
+
+    /** --input name=dims: an int64 tensor of the given shape, dims in the formula language over the scenario's names. */
+    static Value inputTensor(String name, String dims, java.util.function.Function<String, Poly> scenario) {
+        List<Poly> shape = new ArrayList<>();
+        for (String d : dims.split(",")) {
+            if (d.isBlank()) continue;
+            try {
+                shape.add(new io.flopscope.formula.SymbolicEvaluator(scenario, false).eval(io.flopscope.formula.FormulaParser.parse(d.strip())));
+            } catch (io.flopscope.formula.FormulaSyntaxError | io.flopscope.formula.SymbolicEvaluator.SymbolicException e) {
+                throw new IllegalArgumentException("--input " + name + "=" + dims + ": " + e.getMessage());
+            }
+        }
+        return new Value.TensorV(shape, DType.INT64, true);
     }
 
     private static Map<String, Value> configKwargs(ConfigEnv env) {

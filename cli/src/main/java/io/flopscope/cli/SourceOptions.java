@@ -25,6 +25,12 @@ final class SourceOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a config value (int, float, true/false, none, or text); repeatable.")
     List<String> sets = new ArrayList<>();
 
+    @Option(names = "--setup", paramLabel = "CALL", description = "A method called on the model before forward, e.g. \"setup_caches(max_batch_size=batch_size, max_seq_length=64)\".")
+    String setup;
+
+    @Option(names = "--input", paramLabel = "NAME=DIMS", description = "Another forward input: an int64 tensor of these comma-separated dims, e.g. input_pos=seq_len; repeatable.")
+    List<String> inputs = new ArrayList<>();
+
     static Map<String, Object> readConfig(Path p) {
         if (p == null) return Map.of();
         try {
@@ -91,6 +97,12 @@ final class SourceOptions {
     SourceAnalyzer.Request request(String root, Map<String, Object> config, String attn, boolean decode) {
         Map<String, Object> cfg = new LinkedHashMap<>(config);
         cfg.putAll(readConfig(this.config));
-        return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode);
+        Map<String, String> in = new LinkedHashMap<>();
+        for (String i : inputs) {
+            int eq = i.indexOf('=');
+            if (eq <= 0) throw UserError.usage("--input " + i + ": expected NAME=DIMS");
+            in.put(i.substring(0, eq).strip(), i.substring(eq + 1).strip());
+        }
+        return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode, setup, in);
     }
 }

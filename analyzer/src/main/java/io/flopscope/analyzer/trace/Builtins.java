@@ -135,7 +135,12 @@ final class Builtins {
             case "tuple": return args.isEmpty() ? new TupleV(List.of()) : toSeq(in, args.get(0), true);
             case "list": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
             case "dict": { DictV d = new DictV(); kwargs.forEach(d.items()::put); return d; }
-            case "int": return args.get(0) instanceof FloatV x && !Double.isNaN(x.value()) ? IntV.of((long) x.value()) : args.get(0) instanceof IntV ? args.get(0) : new UnknownV("int() of " + Interpreter.describe(args.get(0)));
+            case "int": {
+                Value v = args.get(0);
+                if (v instanceof FloatV x && !Double.isNaN(x.value())) return IntV.of((long) x.value());
+                if (v instanceof IntV i) return i.value().terms().values().stream().allMatch(io.flopscope.formula.Rational::isInteger) ? i : new IntV(Poly.floor(i.value()));
+                return new UnknownV("int() of " + Interpreter.describe(v));
+            }
             case "float": return args.get(0) instanceof IntV i && i.isConstant() ? new FloatV(i.value().constantValue().doubleValue()) : args.get(0) instanceof FloatV ? args.get(0) : new FloatV(Double.NaN);
             case "bool": { Boolean t = in.truth(args.get(0)); return t == null ? new UnknownV("bool() of an undecidable value") : new BoolV(t); }
             case "str", "repr": return new StrV(args.isEmpty() ? "" : args.get(0) instanceof StrV s ? s.value() : "<str>");

@@ -19,7 +19,7 @@ public final class ConfigEnv {
 
     public void alias(String from, String to) { aliases.put(from, to); }
 
-    public boolean has(String name) { return values.containsKey(canonical(name)); }
+    public boolean has(String name) { return values.containsKey(canonical(name)) || derived.containsKey(canonical(name)); }
 
     public String canonical(String name) {
         String n = name;
@@ -27,8 +27,14 @@ public final class ConfigEnv {
         return n;
     }
 
+    private final Map<String, Value> derived = new LinkedHashMap<>();
+
+    /** A value computed from others (a dataclass's __post_init__): kept as a formula over the config's sizes. */
+    public void derive(String name, Value v) { derived.put(name, v); }
+
     public Optional<Value> get(String name) {
         String c = canonical(name);
+        if (derived.containsKey(c)) return Optional.of(derived.get(c));
         if (!values.containsKey(c)) return Optional.empty();
         Object v = values.get(c);
         if (v == null) return Optional.of(Value.NoneV.NONE);

@@ -24,7 +24,7 @@ import java.util.Set;
  * functions and methods of the same class are inlined into the calling line.
  */
 public final class Interpreter {
-    static final String NN_MODULE = "torch.nn.modules.module.Module";
+    public static final String NN_MODULE = "torch.nn.modules.module.Module";
     private static final int MAX_DEPTH = 80;
     private static final long MAX_STEPS = 2_000_000;
 
@@ -127,6 +127,43 @@ public final class Interpreter {
     /** Names every analysis may use: scenario sizes, dtype sizes, config fields. */
     static boolean isGlobalSymbol(String s) {
         return s.startsWith("config.") || Set.of("batch_size", "seq_len", "cache_len", "kv_len", "a_bytes", "w_bytes", "kv_bytes").contains(s);
+    }
+
+    /**
+     * Runs a set-up call on the root before forward ({@code setup_caches(max_batch_size=1, max_seq_length=64)}):
+     * its arguments may use the scenario's names (batch_size, seq_len, cache_len).
+     */
+    public void setup(ObjectV root, String call, java.util.function.Function<String, Poly> scenario) {
+        var parsed = new io.flopscope.analyzer.parse.PythonParser().parse("<setup>", "<--setup>", "__setup__ = " + call + "\n", false);
+        if (!parsed.problems().isEmpty() || parsed.body().size() != 1 || !(parsed.body().get(0) instanceof PyStmt.Assign a)
+                || !(a.value() instanceof PyExpr.Call c) || !(c.func() instanceof PyExpr.Name fn)) {
+            throw new Unanalysable("--setup must be one method call such as setup_caches(max_batch_size=1, max_seq_length=64)");
+        }
+        Optional<FuncV> m = method(root.className, fn.id(), root);
+        if (m.isEmpty()) throw new Unanalysable("--setup: " + shortName(root.className) + " has no method " + fn.id());
+        Frame f = new Frame(m.get().module(), root, m.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
+        for (String n : List.of("batch_size", "seq_len", "cache_len")) f.locals.put(n, new IntV(scenario.apply(n)));
+        List<Value> args = new ArrayList<>();
+        for (PyExpr x : c.args()) args.add(eval(x, f));
+        Map<String, Value> kw = new LinkedHashMap<>();
+        for (PyExpr.Keyword k : c.keywords()) kw.put(k.name(), eval(k.value(), f));
+        callFunction(m.get(), args, kw, f, c);
+    }
+
+    /** Runs a config dataclass's __post_init__ over the config values and keeps what it derives. */
+    public void runPostInit(String configClass, ConfigEnv env) {
+        ObjectV self = new ObjectV(configClass);
+        for (String k : env.values().keySet()) env.get(k).ifPresent(v -> self.attrs.put(k, v));
+        Map<String, Value> before = new LinkedHashMap<>(self.attrs);
+        Optional<FuncV> m = method(configClass, "__post_init__", self);
+        if (m.isEmpty()) return;
+        Frame f = new Frame(m.get().module(), self, m.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
+        try {
+            callFunction(m.get(), List.of(), Map.of(), f, null);
+        } catch (Unanalysable u) {
+            diagnostics.add(Diagnostic.warning(null, m.get().def().defLine(), configClass + ".__post_init__: " + u.getMessage()));
+        }
+        for (var e : self.attrs.entrySet()) if (!e.getValue().equals(before.get(e.getKey()))) env.derive(e.getKey(), e.getValue());
     }
 
     /** Creates the root module: a Hugging Face model from its config object, or a plain module from keyword arguments. */
@@ -687,7 +724,9 @@ public final class Interpreter {
                 if (isModuleClass(o.className)) return callModule(o, args, kwargs, f, site);
                 Optional<FuncV> call = method(o.className, "__call__", o);
                 if (call.isPresent()) return callFunction(call.get(), args, kwargs, f, site);
-                throw new Unanalysable(o.className + " is not callable");
+                List<String> outside = bases(o.className).stream().filter(b -> src.classDecl(b).isEmpty()).toList();
+                throw new Unanalysable(o.className + " is not callable as a module" + (outside.isEmpty() ? ""
+                        : ": its base " + String.join(", ", outside) + " is not under the source folder, so FlopScope cannot tell it is a torch.nn.Module"));
             }
             if (fn instanceof ExternalModuleV m) return ops.callExternalModule(m, args, kwargs, f);
             if (fn instanceof BoundMethodV bm) return ops.callMethod(bm.receiver(), bm.name(), args, kwargs, f);
@@ -838,14 +877,17 @@ public final class Interpreter {
         callArgs.putAll(dimArgs);
         caller.rec.event(new Recorder.Event(shortName(m.className), "module call", io.flopscope.document.FlopClass.VECTOR,
                 Poly.ZERO, Poly.ZERO, Poly.ZERO, m.className, callArgs, true, caller.multiplier, null));
-        // the caller needs the real output: run the real instance without recording
+        // the caller needs the real output: run the real instance without recording; what fails inside
+        // is reported in the callee's own analysis, and only taints the output here
         Frame f = new Frame(fwd.get().module(), m, fwd.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
-        bindParams(fwd.get().def().params(), args, kwargs, f, true);
         try {
+            bindParams(fwd.get().def().params(), args, kwargs, f, true);
             exec(fwd.get().def().body(), f);
             return NoneV.NONE;
         } catch (ReturnSignal r) {
             return r.value;
+        } catch (Unanalysable u) {
+            return new UnknownV("output of " + shortName(m.className) + " is unknown: " + u.getMessage());
         }
     }
 
@@ -979,11 +1021,18 @@ public final class Interpreter {
         }
     }
 
-    /** x // y: exact when y divides x symbolically (sizes are divisible by construction, e.g. hidden // heads). */
+    /**
+     * x // y: the quotient itself when it is a polynomial with integer coefficients, or a ratio of two sizes
+     * (hidden_size // num_heads: models require such sizes to divide, and check it); else floor(x / y).
+     */
     private static Poly exactOrFloor(Poly x, Poly y) {
         Poly q = x.divide(y);
         if (q.isConstant()) return Poly.constant(Rational.of(q.constantValue().floor()));
-        return q.terms().values().stream().allMatch(Rational::isInteger) || !y.isConstant() ? q : Poly.floor(q);
+        boolean integerCoefficients = q.terms().values().stream().allMatch(Rational::isInteger);
+        boolean polynomial = q.terms().keySet().stream().allMatch(m -> m.factors().values().stream().allMatch(e -> e > 0)
+                && m.factors().keySet().stream().allMatch(a -> a instanceof io.flopscope.formula.Atom.Sym));
+        boolean ratioOfSizes = x.terms().size() == 1 && y.terms().size() == 1 && !y.isConstant();
+        return integerCoefficients && (polynomial || ratioOfSizes) ? q : Poly.floor(q);
     }
 
     static Value floatBinary(Value a, String op, Value b) {

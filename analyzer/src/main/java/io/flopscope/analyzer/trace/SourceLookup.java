@@ -26,6 +26,9 @@ public interface SourceLookup {
     /** The right-hand side of a module-level assignment {@code NAME = ...}, if any. */
     Optional<PyExpr> moduleAssignment(String module, String name);
 
+    /** Problems of a module found by the index: syntax errors, unresolvable imports, unknown base classes. */
+    default List<io.flopscope.diag.Diagnostic> moduleProblems(String module) { return List.of(); }
+
     /** Whether cls is (transitively) a subclass of base (qualified names; torch.nn.Module aliases are one). */
     boolean isSubclassOf(String cls, String base);
 }
