@@ -301,6 +301,10 @@ public final class Interpreter {
     private void execIf(PyStmt.If i, Frame f) {
         Value test = eval(i.test(), f);
         Boolean t = truth(test);
+        if (t == null && guardOf(test) != null) {
+            execGuarded(i, guardOf(test), f);
+            return;
+        }
         if (t == null) {
             String why = test instanceof UnknownV u ? u.reason() : "its value depends on data or on a size FlopScope cannot compare";
             f.rec.skip(bodySpan(i.body()), "not analysed: the condition `" + text(i.test()) + "` could not be decided");
@@ -315,6 +319,48 @@ public final class Interpreter {
             skipBranch(i.body(), "`" + text(i.test()) + "` is False", f);
             exec(i.orelse(), f);
         }
+    }
+
+    /**
+     * Both branches of an if whose condition depends on the sizes: each traced with its costs weighted by the
+     * condition's indicator (positive(...)), then the variables merged. Values that differ between the branches
+     * merge when they are ints (weighted) or tensors of one shape; anything else makes the if unanalysable.
+     */
+    private void execGuarded(PyStmt.If i, Poly g, Frame f) {
+        if (f.recordsStatements) f.rec.note("condition `" + text(i.test()) + "` depends on the sizes: both branches are counted, weighted by " + g.toFormula());
+        else f.rec.note("in " + f.inlinedFrom + ", `" + text(i.test()) + "` depends on the sizes: both branches are counted, weighted by " + g.toFormula());
+        Map<String, Value> before = new HashMap<>(f.locals);
+        Poly saved = f.multiplier;
+        Map<String, Value> thenLocals, elseLocals;
+        try {
+            f.multiplier = saved.multiply(g);
+            exec(i.body(), f);
+            thenLocals = new HashMap<>(f.locals);
+            f.locals.clear();
+            f.locals.putAll(before);
+            f.multiplier = saved.multiply(Poly.ONE.subtract(g));
+            exec(i.orelse(), f);
+            elseLocals = new HashMap<>(f.locals);
+        } catch (ReturnSignal | BreakSignal | ContinueSignal r) {
+            throw new Unanalysable("a branch that depends on the sizes returns or leaves a loop: `" + text(i.test()) + "`");
+        } finally {
+            f.multiplier = saved;
+        }
+        f.locals.clear();
+        java.util.Set<String> names = new java.util.HashSet<>(thenLocals.keySet());
+        names.addAll(elseLocals.keySet());
+        for (String n : names) {
+            Value a = thenLocals.get(n), b = elseLocals.get(n);
+            if (a == null || b == null) { f.locals.put(n, new UnknownV("'" + n + "' is set on one side only of `" + text(i.test()) + "`")); continue; }
+            f.locals.put(n, merge(a, b, g, i));
+        }
+    }
+
+    private static Value merge(Value a, Value b, Poly g, PyStmt.If i) {
+        if (a.equals(b) || a == b) return a;
+        if (a instanceof IntV x && b instanceof IntV y) return new IntV(g.multiply(x.value()).add(Poly.ONE.subtract(g).multiply(y.value())));
+        if (a instanceof TensorV x && b instanceof TensorV y && x.shape().equals(y.shape())) return x.dtype() == y.dtype() ? x : new TensorV(x.shape(), x.dtype(), x.contiguous() && y.contiguous());
+        return new UnknownV("differs between the branches of `" + text(i.test()) + "`");
     }
 
     private void skipBranch(List<PyStmt> body, String reason, Frame f) {
@@ -430,6 +476,7 @@ public final class Interpreter {
             boolean and = b.op().equals("and");
             Value last = NoneV.NONE;
             String unknown = null;
+            Poly guard = and ? Poly.ONE : Poly.ZERO; // of the undecidable operands so far, while each has one
             for (PyExpr x : b.values()) {
                 try {
                     last = eval(x, f);
@@ -438,11 +485,17 @@ public final class Interpreter {
                     last = new UnknownV(u.getMessage());
                 }
                 Boolean t = truth(last);
-                if (t == null) { if (unknown == null) unknown = "`" + text(x) + "`"; continue; }
+                if (t == null) {
+                    if (unknown == null) unknown = "`" + text(x) + "`";
+                    Poly g = guardOf(last);
+                    guard = guard == null || g == null ? null : and ? guard.multiply(g) : guard.add(g).subtract(guard.multiply(g));
+                    continue;
+                }
                 if (and && !t) return last;
                 if (!and && t) return last;
             }
-            return unknown == null ? last : new UnknownV(unknown + " cannot be decided statically");
+            if (unknown == null) return last;
+            return guard == null ? UnknownV.bool(unknown + " cannot be decided statically") : UnknownV.guarded(unknown + " depends on the sizes", guard);
         }
         if (e instanceof PyExpr.Compare c) return compare(c, f);
         if (e instanceof PyExpr.IfExp i) {
@@ -546,6 +599,7 @@ public final class Interpreter {
         Value v = f.locals.get(id);
         if (v != null) return v;
         if (id.equals("self") && f.self != null) return f.self;
+        if (id.equals("__name__")) return new StrV(f.module);
         Value b = Builtins.lookup(id);
         String q = f.module + "." + id;
         boolean definedHere = src.moduleAssignment(f.module, id).isPresent() || src.classDecl(q).isPresent() || src.function(q).isPresent();
@@ -583,6 +637,7 @@ public final class Interpreter {
     }
 
     Value lookupQualified(String q, String fromModule) {
+        if (isCacheClass(q)) return new ExternalV(q);
         if (src.classDecl(q).isPresent()) return new ClassV(q);
         var fn = src.function(q);
         if (fn.isPresent()) return new FuncV(fn.get().def(), fn.get().module(), null, null);
@@ -599,6 +654,10 @@ public final class Interpreter {
         if (obj instanceof ObjectV o) {
             Value v = o.attrs.get(attr);
             if (v != null) return v;
+            if (o.attrs.containsKey("__cache_past__")) {
+                if (attr.equals("self_attention_cache")) return o;
+                return new BoundMethodV(o, attr);
+            }
             Optional<FuncV> m = method(o.className, attr, o);
             if (m.isPresent()) return m.get();
             Value cls = classAttribute(o.className, attr);
@@ -631,18 +690,25 @@ public final class Interpreter {
             }
             return new BoundMethodV(s, attr);
         }
-        if (obj instanceof UnknownV u) return u;
+        if (obj instanceof UnknownV u) return LOGGING.contains(attr) ? new BoundMethodV(u, attr) : u;
         return new BoundMethodV(obj, attr);
     }
+
+    static final Set<String> LOGGING = Set.of("warning", "warning_once", "warn", "info", "debug", "error", "info_once");
 
     /**
      * Framework base classes whose methods are not traced: their __init__ sets up weights, hooks and
      * generation machinery, none of it on the forward path. Their few forward-relevant methods are modelled.
      */
     static boolean isFramework(String cls) {
-        return cls.startsWith("transformers.modeling_utils.") || cls.startsWith("transformers.generation.")
-                || cls.startsWith("transformers.utils.") || cls.startsWith("transformers.integrations.peft.") || cls.startsWith("torch.");
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        return cls.startsWith("transformers.generation.") || cls.startsWith("transformers.integrations.peft.") || cls.startsWith("torch.")
+                || (cls.startsWith("transformers.") && Set.of("PreTrainedModel", "ModuleUtilsMixin", "PushToHubMixin", "PeftAdapterMixin",
+                        "EmbeddingAccessMixin", "GenerationMixin", "FromPretrainedKeysMixin", "TorchAoMixin").contains(simple));
     }
+
+    /** Hugging Face cache classes are modelled (see {@link TorchOps#cacheMethod}), not traced: their per-layer lists index by a symbolic layer. */
+    static boolean isCacheClass(String q) { return q.startsWith("transformers.cache_utils.") && q.endsWith("Cache"); }
 
     /** A method found on the class or its bases in the source, bound to self. */
     Optional<FuncV> method(String cls, String name, Value self) {
@@ -1058,7 +1124,9 @@ public final class Interpreter {
     private Value unary(String op, Value v, Frame f) {
         if (op.equals("not")) {
             Boolean t = truth(v);
-            return t == null ? new UnknownV("`not` of an undecidable value") : new BoolV(!t);
+            if (t != null) return new BoolV(!t);
+            Poly g = guardOf(v);
+            return g == null ? UnknownV.bool("`not` of an undecidable value") : UnknownV.guarded("not (" + ((UnknownV) v).reason() + ")", Poly.ONE.subtract(g));
         }
         if (v instanceof TensorV t) return ops.tensorUnary(op, t, f);
         if (v instanceof IntV i) return op.equals("-") ? new IntV(i.value().negate()) : i;
@@ -1083,6 +1151,9 @@ public final class Interpreter {
     private Value compareOne(Value a, String op, Value b, Frame f) {
         if (op.equals("is") || op.equals("is not")) {
             boolean same = a == b || (a instanceof NoneV && b instanceof NoneV) || (a instanceof BoolV x && b instanceof BoolV y && x.value() == y.value());
+            boolean againstNone = a instanceof NoneV || b instanceof NoneV;
+            boolean knownNotNone = (a instanceof UnknownV ua && !ua.maybeNone()) || (b instanceof UnknownV ub && !ub.maybeNone());
+            if (!same && againstNone && knownNotNone) return new BoolV(op.equals("is not"));
             if (!same && (a instanceof UnknownV || b instanceof UnknownV)) return new UnknownV("identity of an unanalysed value");
             return new BoolV(op.equals("is") == same);
         }
@@ -1095,7 +1166,8 @@ public final class Interpreter {
         if (b instanceof UnknownV) return b;
         if (a instanceof IntV x && b instanceof IntV y) {
             Boolean r = Truth.compare(x.value(), op, y.value());
-            return r == null ? new UnknownV("`" + x.value().toFormula() + " " + op + " " + y.value().toFormula() + "` depends on the sizes") : new BoolV(r);
+            if (r != null) return new BoolV(r);
+            return UnknownV.guarded("`" + x.value().toFormula() + " " + op + " " + y.value().toFormula() + "` depends on the sizes", indicator(x.value(), op, y.value()));
         }
         if (isNumber(a) && isNumber(b)) {
             double x = num(a), y = num(b);
@@ -1106,6 +1178,26 @@ public final class Interpreter {
         if (op.equals("==")) return new BoolV(eq);
         if (op.equals("!=")) return new BoolV(!eq);
         return new UnknownV("comparison " + op + " of " + describe(a) + " and " + describe(b));
+    }
+
+    /** [a op b] as a polynomial in positive(): exact for integers. */
+    static Poly indicator(Poly a, String op, Poly b) {
+        Poly d = a.subtract(b);
+        Poly gt = Poly.positive(d), lt = Poly.positive(d.negate());
+        return switch (op) {
+            case ">" -> gt;
+            case "<" -> lt;
+            case ">=" -> Poly.ONE.subtract(lt);
+            case "<=" -> Poly.ONE.subtract(gt);
+            case "==" -> Poly.ONE.subtract(gt).subtract(lt);
+            default -> gt.add(lt);
+        };
+    }
+
+    private static Poly guardOf(Value v) {
+        if (v instanceof BoolV b) return b.value() ? Poly.ONE : Poly.ZERO;
+        if (v instanceof UnknownV u) return u.guard();
+        return null;
     }
 
     private static boolean valueEquals(Value a, Value b) {

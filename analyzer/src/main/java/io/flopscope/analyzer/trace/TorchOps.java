@@ -401,6 +401,10 @@ final class TorchOps {
         if (mod != null) return newExternalModule(mod, args, kw);
         String n = q.replace("torch.nn.functional.", "F.").replace("torch.functional.", "torch.");
         Value a0 = args.isEmpty() ? null : args.get(0);
+        if (Interpreter.isCacheClass(q)) return newCache(q, Poly.ZERO);
+        if (n.startsWith("transformers.cache_utils.") && n.endsWith(".from_legacy_cache")) {
+            return newCache(n.substring(0, n.lastIndexOf('.')), legacyLength(a0));
+        }
         switch (n) {
             case "torch.nn.Parameter", "torch.nn.parameter.Parameter": return a0 instanceof TensorV t ? new TensorV(t.shape(), DType.WEIGHT, true) : a0;
             case "torch.nn.ModuleList", "torch.nn.modules.container.ModuleList", "torch.nn.Sequential":
@@ -594,6 +598,49 @@ final class TorchOps {
         return new TensorV(out, q.dtype(), true);
     }
 
+    // ------------------------------------------------------------ Hugging Face caches
+
+    /** A cache object holding past keys and values of one length for every layer (0 when created empty). */
+    private static ObjectV newCache(String cls, Poly past) {
+        ObjectV o = new ObjectV(cls);
+        o.attrs.put("__cache_past__", new IntV(past));
+        return o;
+    }
+
+    private static Poly legacyLength(Value legacy) {
+        if (legacy == null || legacy instanceof NoneV) return Poly.ZERO;
+        Value layer = legacy instanceof RepeatedV r ? r.element() : legacy instanceof TupleV t && !t.items().isEmpty() ? t.items().get(0) : null;
+        if (layer instanceof TupleV kv && !kv.items().isEmpty() && kv.items().get(0) instanceof TensorV k && k.rank() >= 2) return k.shape().get(k.rank() - 2);
+        throw new Unanalysable("cannot read the length of the legacy cache " + Interpreter.describe(legacy));
+    }
+
+    /**
+     * DynamicCache-style caches: update() concatenates past and new keys/values along the sequence axis
+     * (an empty cache keeps the new tensors as they are), get_seq_length() is the past length.
+     */
+    private Value cacheMethod(ObjectV cache, String name, List<Value> args, Map<String, Value> kw, Frame f) {
+        Poly past = ((IntV) cache.attrs.get("__cache_past__")).value();
+        switch (name) {
+            case "update": {
+                TensorV k = tensor(args.get(0), "cache update"), v = tensor(args.get(1), "cache update");
+                if (past.isZero()) return new TupleV(List.of(k, v));
+                List<Value> out = new ArrayList<>();
+                for (TensorV t : List.of(k, v)) {
+                    List<Poly> ps = new ArrayList<>(t.shape());
+                    ps.set(t.rank() - 2, past);
+                    TensorV old = new TensorV(ps, DType.KV, true);
+                    out.add(cat("torch.cat", List.of(new ListV(new ArrayList<>(List.of(old, t))), IntV.of(-2)), Map.of(), f));
+                }
+                return new TupleV(out);
+            }
+            case "get_seq_length", "get_usable_length": return new IntV(past);
+            case "get_max_cache_shape", "get_max_length": return NoneV.NONE;
+            case "to_legacy_cache": return cache;
+            case "__len__": return new UnknownV("number of cached layers");
+            default: throw new Unanalysable(Interpreter.shortName(cache.className) + "." + name + "() is not modelled");
+        }
+    }
+
     // ------------------------------------------------------------ methods
 
     Value callMethod(Value recv, String name, List<Value> args, Map<String, Value> kw, Frame f) {
@@ -628,6 +675,7 @@ final class TorchOps {
             };
         }
         if (recv instanceof ObjectV o && o.className.equals("torch.finfo")) return new FloatV(-3.4e38);
+        if (recv instanceof ObjectV o && o.attrs.containsKey("__cache_past__")) return cacheMethod(o, name, args, kw, f);
         if (recv instanceof ObjectV o && (name.equals("register_buffer") || name.equals("register_parameter"))) {
             if (args.size() > 1 && args.get(0) instanceof StrV n) o.attrs.put(n.value(), args.get(1));
             return NoneV.NONE;
@@ -657,6 +705,7 @@ final class TorchOps {
             return callMethod(sv.self(), name, args, kw, f);
         }
         if (recv instanceof ExternalModuleV m) throw new Unanalysable(Interpreter.shortName(m.className()) + "." + name + "()");
+        if (Interpreter.LOGGING.contains(name)) return NoneV.NONE; // logging has no cost
         if (recv instanceof UnknownV u) throw new Unanalysable(u.reason());
         throw new Unanalysable("method " + name + " of " + Interpreter.describe(recv));
     }

@@ -76,5 +76,17 @@ public sealed interface Value {
     /** super() inside a method of owner, bound to self. */
     record SuperV(String owner, Value self) implements Value {}
     /** Something the interpreter cannot model; carries why, so the line is reported unanalysed. */
-    record UnknownV(String reason) implements Value {}
+    /**
+     * guard, when not null, is the condition as an indicator polynomial over the sizes (1 where it holds,
+     * 0 elsewhere, built from positive()): both branches of an if on it can then be traced, each weighted.
+     */
+    record UnknownV(String reason, boolean maybeNone, io.flopscope.formula.Poly guard) implements Value {
+        public UnknownV(String reason) { this(reason, true, null); }
+
+        /** An undecidable condition: a bool of unknown value, certainly not None. */
+        public static UnknownV bool(String reason) { return new UnknownV(reason, false, null); }
+
+        /** An undecidable condition whose truth is the indicator g. */
+        public static UnknownV guarded(String reason, io.flopscope.formula.Poly g) { return new UnknownV(reason, false, g); }
+    }
 }
