@@ -163,6 +163,73 @@ public final class SourceAnalyzer {
         return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()));
     }
 
+    /**
+     * Prefill and decode in one set of documents: kernels the two traces share are kept as they are; the rest
+     * are weighted by positive(cache_len) (decode: a cache is present) or 1 - positive(cache_len) (prefill).
+     * The decode kernels are written for one new token per sequence.
+     */
+    public static Result analyzeBoth(SourceLookup src, Request req) {
+        Result p = analyze(src, new Request(req.rootClass(), req.config(), req.sets(), req.attn(), false, req.setup(), req.inputs()));
+        Result d = analyze(src, new Request(req.rootClass(), req.config(), req.sets(), req.attn(), true, req.setup(), req.inputs()));
+        Map<String, ModuleAnalysis> pd = new LinkedHashMap<>(), dd = new LinkedHashMap<>();
+        for (ModuleAnalysis a : p.documents()) pd.put(a.className(), a);
+        for (ModuleAnalysis a : d.documents()) dd.put(a.className(), a);
+        java.util.Set<String> classes = new java.util.LinkedHashSet<>(pd.keySet());
+        classes.addAll(dd.keySet());
+        List<ModuleAnalysis> docs = new ArrayList<>();
+        List<DocumentBuilder.Coverage> cov = new ArrayList<>();
+        for (String c : classes) {
+            ModuleAnalysis m = merge(pd.get(c), dd.get(c));
+            docs.add(m);
+            java.util.Set<Integer> traced = new java.util.HashSet<>(), bad = new java.util.HashSet<>();
+            List<String> unanalysed = new ArrayList<>();
+            for (io.flopscope.document.Kernel k : m.kernels()) {
+                for (int l = k.lines().start(); l <= k.lines().end(); l++) { traced.add(l); if (k.isUnanalysed()) bad.add(l); }
+                if (k.isUnanalysed()) unanalysed.add(m.source().file() + ":" + k.lines().start() + ": " + k.unanalysed());
+            }
+            cov.add(new DocumentBuilder.Coverage(c, traced.size(), traced.size() - bad.size(), unanalysed));
+        }
+        List<Diagnostic> diags = new ArrayList<>(p.diagnostics());
+        for (Diagnostic x : d.diagnostics()) if (!diags.contains(x)) diags.add(x);
+        return new Result(p.rootClass(), docs, cov, diags, p.config());
+    }
+
+    private static ModuleAnalysis merge(ModuleAnalysis p, ModuleAnalysis d) {
+        String prefill = "1 - positive(cache_len)", decode = "positive(cache_len)";
+        if (p == null) return weighted(d, decode);
+        if (d == null) return weighted(p, prefill);
+        List<io.flopscope.document.Kernel> out = new ArrayList<>();
+        List<io.flopscope.document.Kernel> rest = new ArrayList<>(d.kernels());
+        for (io.flopscope.document.Kernel k : p.kernels()) {
+            if (rest.remove(k)) out.add(k);
+            else out.add(weight(k, prefill));
+        }
+        for (io.flopscope.document.Kernel k : rest) out.add(weight(k, decode));
+        out.sort(java.util.Comparator.comparingInt(k -> k.lines().start()));
+        List<io.flopscope.document.Parameter> params = new ArrayList<>(p.parameters());
+        for (io.flopscope.document.Parameter x : d.parameters()) if (params.stream().noneMatch(y -> y.name().equals(x.name()))) params.add(x);
+        List<SkippedBranch> skipped = new ArrayList<>(p.skipped());
+        for (SkippedBranch x : d.skipped()) if (!skipped.contains(x)) skipped.add(x);
+        List<String> conditions = new ArrayList<>(p.conditions());
+        conditions.removeIf(c -> c.startsWith("prefill:"));
+        conditions.add(1, "prefill and decode together: kernels of one phase only are weighted by positive(cache_len) (decode, one new token per sequence) or 1 - positive(cache_len) (prefill)");
+        for (String c : d.conditions()) if (!conditions.contains(c) && !c.startsWith("decode:")) conditions.add(c);
+        return new ModuleAnalysis(p.className(), p.source(), conditions, skipped, params, p.variables(), out, p.summary());
+    }
+
+    private static ModuleAnalysis weighted(ModuleAnalysis a, String factor) {
+        List<io.flopscope.document.Kernel> ks = new ArrayList<>();
+        for (io.flopscope.document.Kernel k : a.kernels()) ks.add(weight(k, factor));
+        return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), ks, a.summary());
+    }
+
+    private static io.flopscope.document.Kernel weight(io.flopscope.document.Kernel k, String factor) {
+        if (k.isUnanalysed() || (k.flops().equals("0") && k.read().equals("0") && k.write().equals("0"))) return k;
+        String repeat = k.repeat() == null ? factor : "(" + factor + ") * (" + k.repeat() + ")";
+        return new io.flopscope.document.Kernel(k.lines(), k.title(), k.phase(), k.code(), k.type(), k.operation(), k.analysis(), k.flopClass(),
+                k.flops(), k.read(), k.write(), repeat, k.optional(), k.justification(), k.unanalysed());
+    }
+
     private static String Interpreter_shortName(String q) { return q.substring(q.lastIndexOf('.') + 1); }
 
     /** A plain module's config dataclass: the annotation of its __init__'s first parameter after self. */

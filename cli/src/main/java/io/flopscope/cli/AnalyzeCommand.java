@@ -33,8 +33,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--attn", paramLabel = "IMPL", description = "Attention implementation: eager or sdpa (default sdpa).")
     String attn;
 
-    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill (no KV cache) or decode (a cache of cache_len tokens). Default prefill.")
-    String phase = "prefill";
+    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill (no KV cache), decode (one new token on a cache of cache_len tokens) or both (default: one document covering both, phase-specific kernels weighted by positive(cache_len)).")
+    String phase = "both";
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write one document per module class here (default: print the root's Markdown).")
     Path out;
@@ -46,17 +46,16 @@ final class AnalyzeCommand implements Callable<Integer> {
     boolean allowUnanalysed;
 
     @Override public Integer call() {
-        boolean decode = switch (phase.toLowerCase(Locale.ROOT)) {
-            case "prefill" -> false;
-            case "decode" -> true;
-            default -> throw UserError.usage("--phase " + phase + ": expected prefill or decode");
-        };
+        String ph = phase.toLowerCase(Locale.ROOT);
+        if (!ph.matches("prefill|decode|both")) throw UserError.usage("--phase " + phase + ": expected prefill, decode or both");
+        boolean decode = ph.equals("decode");
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.matches("md|json|both")) throw UserError.usage("--format " + format + ": expected md, json or both");
         var opened = SourceOptions.open(source, src.className);
         var err = spec.commandLine().getErr();
         var stdout = spec.commandLine().getOut();
-        SourceAnalyzer.Result r = SourceAnalyzer.analyze(opened.lookup(), src.request(opened.root(), Map.of(), attn, decode));
+        var request = src.request(opened.root(), Map.of(), attn, decode);
+        SourceAnalyzer.Result r = ph.equals("both") ? SourceAnalyzer.analyzeBoth(opened.lookup(), request) : SourceAnalyzer.analyze(opened.lookup(), request);
         for (Diagnostic d : opened.index().problems()) err.println(d);
         for (Diagnostic d : r.diagnostics()) err.println(d);
         if (r.documents().isEmpty()) throw UserError.failed("nothing was analysed for " + opened.root());
