@@ -5,8 +5,6 @@ import io.flopscope.analyzer.ast.PyModule;
 import io.flopscope.analyzer.index.SourceIndex;
 import io.flopscope.analyzer.index.VariableInfo;
 import io.flopscope.analyzer.trace.SourceLookup;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /** The interpreter's view of a {@link SourceIndex}. */
@@ -29,11 +27,8 @@ public final class IndexLookup implements SourceLookup {
 
     /** null when the module binds no such name (then a built-in of that name applies). */
     @Override public String resolve(String module, String localName) {
-        Map<String, String> names = bound.computeIfAbsent(module, index::bindings);
-        return names.containsKey(localName) ? index.resolveName(module, localName) : null;
+        return index.binds(module, localName) ? index.resolveName(module, localName) : null;
     }
-
-    private final Map<String, Map<String, String>> bound = new HashMap<>();
 
     @Override public Optional<PyExpr> moduleAssignment(String module, String name) {
         return index.variable(module + "." + name).filter(v -> v.module().equals(module)).map(VariableInfo::value);

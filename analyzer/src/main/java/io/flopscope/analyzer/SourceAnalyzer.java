@@ -58,8 +58,8 @@ public final class SourceAnalyzer {
             diags.add(Diagnostic.error(null, 0, "class " + root + " is not defined under the source folder"));
             return new Result(root, List.of(), List.of(), diags, Map.of());
         }
-        boolean hf = src.isSubclassOf(root, PRETRAINED);
-        if (!src.isSubclassOf(root, Interpreter.NN_MODULE)) {
+        boolean hf = Interpreter.isSubclass(src, root, PRETRAINED);
+        if (!Interpreter.isSubclass(src, root, Interpreter.NN_MODULE)) {
             var decl = src.classDecl(root).get();
             List<String> outside = decl.bases().stream().filter(b -> src.classDecl(b).isEmpty()).toList();
             String file = src.module(decl.module()).map(PyModule::file).orElse(null);

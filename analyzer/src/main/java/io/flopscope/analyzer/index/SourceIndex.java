@@ -109,6 +109,9 @@ public final class SourceIndex {
     /** An index over a directory or a single .py file, with {@link #DEFAULT_OPAQUE} packages kept textual. */
     public static SourceIndex open(Path source) { return new SourceIndex(source, DEFAULT_OPAQUE); }
 
+    /** Forgets the process-wide cache of parsed files, so that the next analysis parses again. */
+    public static void clearParseCache() { ParseCache.clear(); }
+
     /** An index whose names under the given top-level packages are never resolved into source. */
     public static SourceIndex open(Path source, Set<String> opaquePackages) { return new SourceIndex(source, opaquePackages); }
 
@@ -750,6 +753,12 @@ public final class SourceIndex {
     public synchronized SortedSet<String> parsedModules() { return Collections.unmodifiableSortedSet(new TreeSet<>(modules.keySet())); }
 
     /** Debug view: the module-level names a module binds and what they resolve to. */
+    /** Whether the module binds the name at its top level (a definition, an assignment or an import), without resolving it. */
+    public synchronized boolean binds(String moduleName, String name) {
+        ModuleScope s = locate(moduleName).isPresent() ? scope(moduleName) : null;
+        return s != null && s.names.containsKey(name);
+    }
+
     public synchronized Map<String, String> bindings(String moduleName) {
         Map<String, String> out = new TreeMap<>();
         ModuleScope s = locate(moduleName).isPresent() ? scope(moduleName) : null;

@@ -37,8 +37,8 @@ final class Builtins {
     }
 
     static boolean isModelOutput(Interpreter in, String cls) {
-        return in.src.isSubclassOf(cls, "transformers.utils.generic.ModelOutput") || cls.endsWith("Output") && !in.isModuleClass(cls)
-                || cls.contains(".modeling_outputs.");
+        if (cls.contains(".modeling_outputs.")) return true;
+        return cls.endsWith("Output") && !in.isModuleClass(cls) || Interpreter.isSubclass(in.src, cls, "transformers.utils.generic.ModelOutput");
     }
 
     static Value call(Interpreter in, String name, List<Value> args, Map<String, Value> kwargs, Frame f) {

@@ -18,6 +18,7 @@ public final class ConfigLoader {
     /** The config class the model names (config_class = ... on it or a base), if any. */
     public static Optional<String> configClassOf(SourceLookup src, String modelClass) {
         for (String c : mroOf(src, modelClass)) {
+            if (Interpreter.isFramework(c)) continue;
             var decl = src.classDecl(c);
             if (decl.isEmpty()) continue;
             for (PyStmt s : decl.get().def().body()) {
@@ -37,6 +38,8 @@ public final class ConfigLoader {
             String c = todo.poll();
             if (out.contains(c)) continue;
             out.add(c);
+            // the framework's base classes hold no defaults the forward path reads (those are Builtins.configDefault)
+            if (c.startsWith("transformers.configuration_utils.") || Interpreter.isFramework(c)) continue;
             src.classDecl(c).ifPresent(d -> todo.addAll(d.bases()));
         }
         return out;

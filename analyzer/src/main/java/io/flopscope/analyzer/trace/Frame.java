@@ -18,6 +18,8 @@ final class Frame {
     Poly multiplier;
     /** What the caller's line calls, for the analysis text of inlined code. */
     final String inlinedFrom;
+    /** The function body this frame runs (its first exec), and the statements after the current one in it. */
+    java.util.List<io.flopscope.analyzer.ast.PyStmt> topBody, rest;
 
     Frame(String module, Value self, String owner, Recorder rec, boolean recordsStatements, Poly multiplier, String inlinedFrom) {
         this.module = module;

@@ -174,7 +174,15 @@ public final class Interpreter {
     // ---------------------------------------------------------------- statements
 
     void exec(List<PyStmt> body, Frame f) {
-        for (PyStmt s : body) execStmt(s, f);
+        // the first list a frame runs is its function's body: statements after an if there can run as the
+        // continuation of a branch that depends on the sizes when the other branch returns
+        boolean top = f.topBody == null;
+        if (top) f.topBody = body;
+        for (int i = 0; i < body.size(); i++) {
+            if (top) f.rest = body.subList(i + 1, body.size());
+            else f.rest = null;
+            execStmt(body.get(i), f);
+        }
     }
 
     private void execStmt(PyStmt s, Frame f) {
@@ -331,18 +339,34 @@ public final class Interpreter {
         else f.rec.note("in " + f.inlinedFrom + ", `" + text(i.test()) + "` depends on the sizes: both branches are counted, weighted by " + g.toFormula());
         Map<String, Value> before = new HashMap<>(f.locals);
         Poly saved = f.multiplier;
+        List<PyStmt> rest = f.rest;
         Map<String, Value> thenLocals, elseLocals;
+        Value thenRet = null, elseRet = null;
         try {
             f.multiplier = saved.multiply(g);
-            exec(i.body(), f);
+            try { exec(i.body(), f); } catch (ReturnSignal r) { thenRet = r.value; }
             thenLocals = new HashMap<>(f.locals);
             f.locals.clear();
             f.locals.putAll(before);
             f.multiplier = saved.multiply(Poly.ONE.subtract(g));
-            exec(i.orelse(), f);
+            try { exec(i.orelse(), f); } catch (ReturnSignal r) { elseRet = r.value; }
             elseLocals = new HashMap<>(f.locals);
-        } catch (ReturnSignal | BreakSignal | ContinueSignal r) {
-            throw new Unanalysable("a branch that depends on the sizes returns or leaves a loop: `" + text(i.test()) + "`");
+            if (thenRet != null || elseRet != null) {
+                // one branch returns: the other continues with the rest of the function body, under its weight
+                if (thenRet == null || elseRet == null) {
+                    if (rest == null) throw new Unanalysable("a branch that depends on the sizes returns inside a block: `" + text(i.test()) + "`");
+                    boolean thenContinues = thenRet == null;
+                    f.locals.clear();
+                    f.locals.putAll(thenContinues ? thenLocals : elseLocals);
+                    f.multiplier = saved.multiply(thenContinues ? g : Poly.ONE.subtract(g));
+                    Value r = NoneV.NONE;
+                    try { exec(rest, f); } catch (ReturnSignal rs) { r = rs.value; }
+                    if (thenContinues) thenRet = r; else elseRet = r;
+                }
+                throw new ReturnSignal(merge(thenRet, elseRet, g, i));
+            }
+        } catch (BreakSignal | ContinueSignal r) {
+            throw new Unanalysable("a branch that depends on the sizes leaves a loop: `" + text(i.test()) + "`");
         } finally {
             f.multiplier = saved;
         }
@@ -358,6 +382,11 @@ public final class Interpreter {
 
     private static Value merge(Value a, Value b, Poly g, PyStmt.If i) {
         if (a.equals(b) || a == b) return a;
+        if (a instanceof TupleV x && b instanceof TupleV y && x.items().size() == y.items().size()) {
+            List<Value> items = new ArrayList<>();
+            for (int k = 0; k < x.items().size(); k++) items.add(merge(x.items().get(k), y.items().get(k), g, i));
+            return new TupleV(items);
+        }
         if (a instanceof IntV x && b instanceof IntV y) return new IntV(g.multiply(x.value()).add(Poly.ONE.subtract(g).multiply(y.value())));
         if (a instanceof TensorV x && b instanceof TensorV y && x.shape().equals(y.shape())) return x.dtype() == y.dtype() ? x : new TensorV(x.shape(), x.dtype(), x.contiguous() && y.contiguous());
         return new UnknownV("differs between the branches of `" + text(i.test()) + "`");
@@ -600,6 +629,7 @@ public final class Interpreter {
         if (v != null) return v;
         if (id.equals("self") && f.self != null) return f.self;
         if (id.equals("__name__")) return new StrV(f.module);
+        if (!f.locals.containsKey(id) && probe(id) != null && src.moduleAssignment(f.module, id).isEmpty()) return new ExternalV("probe." + id);
         Value b = Builtins.lookup(id);
         String q = f.module + "." + id;
         boolean definedHere = src.moduleAssignment(f.module, id).isPresent() || src.classDecl(q).isPresent() || src.function(q).isPresent();
@@ -638,6 +668,8 @@ public final class Interpreter {
 
     Value lookupQualified(String q, String fromModule) {
         if (isCacheClass(q)) return new ExternalV(q);
+        // output dataclasses: only their keyword arguments matter, no need to parse modeling_outputs
+        if (q.startsWith("transformers.modeling_outputs.")) return new ClassV(q);
         if (src.classDecl(q).isPresent()) return new ClassV(q);
         var fn = src.function(q);
         if (fn.isPresent()) return new FuncV(fn.get().def(), fn.get().module(), null, null);
@@ -730,6 +762,7 @@ public final class Interpreter {
 
     private Value classAttribute(String cls, String name) {
         for (String c : mro(cls)) {
+            if (isFramework(c)) continue;
             var decl = src.classDecl(c);
             if (decl.isEmpty()) continue;
             for (PyStmt s : decl.get().def().body()) {
@@ -751,12 +784,43 @@ public final class Interpreter {
     private void mro(String cls, List<String> out, int d) {
         if (out.contains(cls) || d > 30) return;
         out.add(cls);
+        if (isFramework(cls)) return; // not traced: no need to parse the framework's own bases
         for (String b : bases(cls)) mro(b, out, d + 1);
     }
 
     List<String> bases(String cls) { return src.classDecl(cls).map(SourceLookup.ClassDecl::bases).orElse(List.of()); }
 
-    boolean isModuleClass(String cls) { return src.isSubclassOf(cls, NN_MODULE); }
+    boolean isModuleClass(String cls) { return isSubclass(src, cls, NN_MODULE); }
+
+    /**
+     * Whether cls derives from target, walking the bases in the source but stopping at framework classes
+     * (PreTrainedModel is a torch.nn.Module; its mixins are not looked into), so that the framework's large
+     * files are not parsed.
+     */
+    public static boolean isSubclass(SourceLookup src, String cls, String target) {
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(cls));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String t = normalizeModule(target);
+        while (!todo.isEmpty() && seen.size() < 200) {
+            String c = todo.poll();
+            if (!seen.add(c)) continue;
+            String n = normalizeModule(c);
+            if (n.equals(t)) return true;
+            if (isFramework(c)) {
+                if (t.equals(NN_MODULE) && c.endsWith(".PreTrainedModel")) return true;
+                if (!c.startsWith("torch.")) continue;
+            }
+            src.classDecl(c).ifPresent(d -> todo.addAll(d.bases()));
+        }
+        return false;
+    }
+
+    private static String normalizeModule(String q) {
+        return switch (q) {
+            case "torch.nn.Module", "nn.Module", "torch.nn.modules.module.Module" -> NN_MODULE;
+            default -> q;
+        };
+    }
 
     // ---------------------------------------------------------------- calls
 
@@ -805,6 +869,8 @@ public final class Interpreter {
     }
 
     /** Inlines a function or method: its costs belong to the calling line. */
+    static Value probeValue(String name) { return probe(name); }
+
     /** Environment probes answered for the default inference target (eager PyTorch, no tracing or compiling). */
     private static Value probe(String qualified) {
         String name = qualified.substring(qualified.lastIndexOf('.') + 1);
@@ -1045,8 +1111,17 @@ public final class Interpreter {
         if (a instanceof UnknownV u) return u;
         if (b instanceof UnknownV u) return u;
         if (a instanceof IntV x && b instanceof IntV y) return intBinary(x.value(), op, y.value());
+        if (a instanceof BoolV x && b instanceof BoolV y && (op.equals("^") || op.equals("&") || op.equals("|"))) {
+            return new BoolV(op.equals("^") ? x.value() != y.value() : op.equals("&") ? x.value() && y.value() : x.value() || y.value());
+        }
         if (a instanceof BoolV x && b instanceof IntV) return binary(IntV.of(x.value() ? 1 : 0), op, b, f, inPlace);
         if (a instanceof IntV && b instanceof BoolV y) return binary(a, op, IntV.of(y.value() ? 1 : 0), f, inPlace);
+        // a symbolic size times a float with a short exact value (head_dim * partial_rotary_factor = 1.0):
+        // the product stays an exact size, and int() of it floors a non-integer result
+        if (op.equals("*") && a instanceof IntV x && !x.isConstant() && b instanceof FloatV y && exactRational(y.value()) != null)
+            return new IntV(x.value().multiply(Poly.constant(exactRational(y.value()))));
+        if (op.equals("*") && b instanceof IntV x && !x.isConstant() && a instanceof FloatV y && exactRational(y.value()) != null)
+            return new IntV(x.value().multiply(Poly.constant(exactRational(y.value()))));
         if (isNumber(a) && isNumber(b)) return floatBinary(a, op, b);
         if (a instanceof TupleV x && b instanceof TupleV y && op.equals("+")) { List<Value> l = new ArrayList<>(x.items()); l.addAll(y.items()); return new TupleV(l); }
         if (a instanceof ListV x && b instanceof ListV y && op.equals("+")) { List<Value> l = new ArrayList<>(x.items()); l.addAll(y.items()); return new ListV(l); }
@@ -1099,6 +1174,17 @@ public final class Interpreter {
                 && m.factors().keySet().stream().allMatch(a -> a instanceof io.flopscope.formula.Atom.Sym));
         boolean ratioOfSizes = x.terms().size() == 1 && y.terms().size() == 1 && !y.isConstant();
         return integerCoefficients && (polynomial || ratioOfSizes) ? q : Poly.floor(q);
+    }
+
+    /** A finite double with a denominator of at most 2^20 as an exact rational (1.0, 0.5, 0.25), else null. */
+    static Rational exactRational(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) return null;
+        java.math.BigDecimal b = new java.math.BigDecimal(d);
+        for (int k = 0; k <= 20; k++) {
+            java.math.BigDecimal scaled = b.multiply(java.math.BigDecimal.valueOf(1L << k));
+            if (scaled.stripTrailingZeros().scale() <= 0) return Rational.of(scaled.toBigIntegerExact()).divide(Rational.of(1L << k));
+        }
+        return null;
     }
 
     static Value floatBinary(Value a, String op, Value b) {
@@ -1167,6 +1253,8 @@ public final class Interpreter {
         if (a instanceof IntV x && b instanceof IntV y) {
             Boolean r = Truth.compare(x.value(), op, y.value());
             if (r != null) return new BoolV(r);
+            r = decideByConfig(x.value(), op, y.value(), f);
+            if (r != null) return new BoolV(r);
             return UnknownV.guarded("`" + x.value().toFormula() + " " + op + " " + y.value().toFormula() + "` depends on the sizes", indicator(x.value(), op, y.value()));
         }
         if (isNumber(a) && isNumber(b)) {
@@ -1178,6 +1266,35 @@ public final class Interpreter {
         if (op.equals("==")) return new BoolV(eq);
         if (op.equals("!=")) return new BoolV(!eq);
         return new UnknownV("comparison " + op + " of " + describe(a) + " and " + describe(b));
+    }
+
+    /**
+     * A comparison of config integers only (config.pretraining_tp > 1, num_heads // num_key_value_heads == 1) that
+     * the symbols alone cannot decide is decided with the config's values, like booleans and strings that choose the
+     * path: the document states it as a condition. Conditions that involve scenario sizes stay guarded.
+     */
+    Boolean decideByConfig(Poly a, String op, Poly b, Frame f) {
+        Poly d = a.subtract(b);
+        if (d.symbols().isEmpty() || !d.symbols().stream().allMatch(x -> x.startsWith("config."))) return null;
+        Rational v;
+        try {
+            v = d.evaluate(x -> {
+                Object c = config.values().get(config.canonical(x.substring(7)));
+                if (c instanceof Long l) return Rational.of(l);
+                if (c instanceof Integer i) return Rational.of(i);
+                throw new Poly.UnboundSymbolException(x);
+            });
+        } catch (RuntimeException e) {
+            return null;
+        }
+        int sg = v.signum();
+        boolean r = switch (op) {
+            case "==" -> sg == 0; case "!=" -> sg != 0; case ">" -> sg > 0; case ">=" -> sg >= 0; case "<" -> sg < 0; case "<=" -> sg <= 0;
+            default -> throw new Unanalysable("comparison " + op);
+        };
+        String cond = "`" + a.toFormula() + " " + op + " " + b.toFormula() + "` is " + (r ? "True" : "False") + " with this config's values";
+        if (f != null && f.rec != null) f.rec.condition(cond);
+        return r;
     }
 
     /** [a op b] as a polynomial in positive(): exact for integers. */
@@ -1209,6 +1326,7 @@ public final class Interpreter {
 
     private Boolean contains(Value container, Value item) {
         Object k = key(item);
+        if (container instanceof StrV s && item instanceof StrV x) return s.value().contains(x.value());
         if (container instanceof DictV d) return d.items().containsKey(k);
         List<Value> items = iterate(container);
         if (items == null) return null;
@@ -1223,7 +1341,9 @@ public final class Interpreter {
         if (v instanceof IntV i) {
             if (i.isConstant()) return !i.value().isZero();
             Truth.Sign s = Truth.sign(i.value());
-            return s == Truth.Sign.POSITIVE || s == Truth.Sign.NEGATIVE ? Boolean.TRUE : s == Truth.Sign.ZERO ? Boolean.FALSE : null;
+            if (s == Truth.Sign.POSITIVE || s == Truth.Sign.NEGATIVE) return Boolean.TRUE;
+            if (s == Truth.Sign.ZERO) return Boolean.FALSE;
+            return decideByConfig(i.value(), "!=", Poly.ZERO, null);
         }
         if (v instanceof FloatV x) return Double.isNaN(x.value()) ? null : x.value() != 0;
         if (v instanceof StrV s) return !s.value().isEmpty();

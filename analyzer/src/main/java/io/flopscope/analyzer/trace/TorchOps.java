@@ -397,6 +397,7 @@ final class TorchOps {
 
     Value callExternal(String q, List<Value> args, Map<String, Value> kw, Frame f) {
         if (q.startsWith("builtins.")) return Builtins.call(in, q.substring(9), args, kw, f);
+        if (q.startsWith("probe.")) return Interpreter.probeValue(q.substring(6));
         String mod = canonicalModule(q);
         if (mod != null) return newExternalModule(mod, args, kw);
         String n = q.replace("torch.nn.functional.", "F.").replace("torch.functional.", "torch.");
@@ -534,8 +535,18 @@ final class TorchOps {
         else if (args.size() == 1) end = dimOf(args.get(0));
         else end = dimOf(kw.get("end"));
         if (kw.containsKey("start")) start = dimOf(kw.get("start"));
-        TensorV out = new TensorV(List.of(end.subtract(start)), dtypeArg(kw, DType.INT64), true);
-        basic(f, "arange", "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, bytes(out), "writes " + end.subtract(start).toFormula() + " indices");
+        Poly len = end.subtract(start);
+        Value stepV = args.size() >= 3 ? args.get(2) : kw.get("step");
+        if (stepV != null && !(stepV instanceof NoneV)) {
+            Poly step = dimOf(stepV);
+            if (!step.isConstant() || step.constantValue().signum() <= 0) throw new Unanalysable("arange with a symbolic or non-positive step");
+            Poly q = len.divide(step);
+            // ceil((end - start) / step); a single size over a constant step is taken to divide (head_dim / 2 in RoPE)
+            len = q.isConstant() ? Poly.constant(io.flopscope.formula.Rational.of(q.constantValue().ceil()))
+                    : q.terms().size() == 1 || q.terms().values().stream().allMatch(io.flopscope.formula.Rational::isInteger) ? q : Poly.ceil(q);
+        }
+        TensorV out = new TensorV(List.of(len), dtypeArg(kw, DType.INT64), true);
+        basic(f, "arange", "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, bytes(out), "writes " + len.toFormula() + " indices");
         return out;
     }
 
