@@ -22,6 +22,10 @@ public final class BuiltInModels {
 
     /** By short name ("gpt2") or hub id ("openai-community/gpt2"). */
     public static Optional<ModelConfig> find(String name) {
+        // a short name is a file name: no need to parse every built-in config
+        for (String n : names()) {
+            if (n.equalsIgnoreCase(name)) return Optional.of(ModelConfig.parse(n, read(n + ".json").orElseThrow()));
+        }
         for (String n : names()) {
             String text = read(n + ".json").orElseThrow();
             ModelConfig c = ModelConfig.parse(n, text);
