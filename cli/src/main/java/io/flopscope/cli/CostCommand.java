@@ -1,10 +1,15 @@
 package io.flopscope.cli;
 
+import io.flopscope.evaluate.CompiledPoly;
 import io.flopscope.evaluate.Evaluator;
+import io.flopscope.evaluate.Numbers;
 import io.flopscope.evaluate.Scenario;
 import io.flopscope.formula.Poly;
 import io.flopscope.report.CostReport;
+import io.flopscope.report.CostSweep;
 import io.flopscope.report.EvaluatedNode;
+import io.flopscope.resolve.Globals;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,8 +40,11 @@ final class CostCommand implements Callable<Integer> {
     @Mixin ScenarioOptions scenario = new ScenarioOptions();
     @Mixin LibraryOptions library = new LibraryOptions();
 
-    @Option(names = "--format", paramLabel = "FMT", description = "text (default), json, csv or md.")
+    @Option(names = "--format", paramLabel = "FMT", description = "text (default), json, csv, md or html (one self-contained page). A sweep: text, json, csv (one row per point) or html.")
     String format = "text";
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
+    java.nio.file.Path outFile;
 
     @Option(names = "--depth", paramLabel = "N", description = "Show the tree to this depth (default: all).")
     int depth = -1;
@@ -48,11 +56,14 @@ final class CostCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.matches("text|json|csv|md")) throw UserError.usage("--format " + format + ": expected text, json, csv or md");
+        if (!fmt.matches("text|json|csv|md|html")) throw UserError.usage("--format " + format + ": expected text, json, csv or md, or html (one self-contained page)");
+        scenario.validate();
+        if (scenario.isSweep() && fmt.equals("md")) throw UserError.usage("--format md is not available for a sweep: use text, json, csv or html");
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         ResolvedModel rm = source == null ? ResolvedModel.of(need(model), module, library.build(), scenario.causal, err)
                 : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
+        if (scenario.isSweep()) return sweep(rm, fmt);
         Scenario sc = scenario.scenario(rm.config());
         Evaluator ev = new Evaluator(sc, rm.config());
         var missing = ev.missing(rm.resolution().root().cumulative());
@@ -68,13 +79,65 @@ final class CostCommand implements Callable<Integer> {
         }
         var unknowns = rm.resolution().root().unknowns();
         CostReport report = new CostReport(rm.config().name(), sc, scenario.causal, root, unknowns, depth);
-        out.print(switch (fmt) {
+        Sweep.emit(out, err, outFile, switch (fmt) {
             case "json" -> report.json();
             case "csv" -> report.csv();
             case "md" -> report.markdown();
+            case "html" -> report.html();
             default -> report.text();
         });
-        out.flush();
+        return unknowns.isEmpty() && !rm.resolution().hasErrors() ? ExitCodes.OK : ExitCodes.ERRORS;
+    }
+
+    /**
+     * A grid of scenarios. The model is resolved once; its totals are compiled once (config and dtypes
+     * bound, batch_size, seq_len and cache_len left free) and evaluated exactly at each point, in parallel.
+     */
+    private Integer sweep(ResolvedModel rm, String fmt) {
+        var err = spec.commandLine().getErr();
+        List<Scenario> points = scenario.scenarios(rm.config(), err);
+        var cumulative = rm.resolution().root().cumulative();
+        var missing = new Evaluator(points.get(0), rm.config()).missing(cumulative);
+        if (!missing.isEmpty()) {
+            throw UserError.failed(rm.config().name() + ": no value for " + String.join(", ", missing)
+                    + " (missing from the config and its defaults; set it in config.json)");
+        }
+        Scenario first = points.get(0);
+        List<String> vars = List.of(Globals.BATCH, Globals.SEQ, Globals.CACHE);
+        CompiledPoly[] totals = new CompiledPoly[4];
+        Poly[] polys = {cumulative.matmulFlops(), cumulative.vectorFlops(), cumulative.bytesRead(), cumulative.bytesWritten()};
+        for (int i = 0; i < 4; i++) {
+            Poly bound = Evaluator.bindConfig(polys[i], rm.config()).substitute(n -> switch (n) {
+                case Globals.W_BYTES -> Poly.constant(first.weights().bytes);
+                case Globals.A_BYTES -> Poly.constant(first.activations().bytes);
+                case Globals.KV_BYTES -> Poly.constant(first.kvCache().bytes);
+                default -> null;
+            });
+            totals[i] = new CompiledPoly(bound, vars);
+        }
+        List<CostSweep.Point> results = Sweep.map(points, sc -> {
+            long[] v = {sc.batchSize(), sc.seqLen(), sc.cacheLen()};
+            return new CostSweep.Point(sc, new Numbers(totals[0].evaluate(v), totals[1].evaluate(v), totals[2].evaluate(v), totals[3].evaluate(v)));
+        }, err);
+        var unknowns = rm.resolution().root().unknowns();
+        CostSweep report = new CostSweep(rm.config().name(), scenario.causal, results, unknowns);
+        String text;
+        switch (fmt) {
+            case "json" -> text = report.json();
+            case "csv" -> text = report.csv();
+            case "html" -> {
+                Scenario last = points.get(points.size() - 1);
+                EvaluatedNode tree;
+                try {
+                    tree = EvaluatedNode.of(rm.resolution().root(), new Evaluator(last, rm.config()));
+                } catch (Poly.UnboundSymbolException e) {
+                    throw UserError.failed(rm.config().name() + ": " + e.getMessage());
+                }
+                text = report.html(tree, last);
+            }
+            default -> text = report.text();
+        }
+        Sweep.emit(spec.commandLine().getOut(), err, outFile, text);
         return unknowns.isEmpty() && !rm.resolution().hasErrors() ? ExitCodes.OK : ExitCodes.ERRORS;
     }
 }

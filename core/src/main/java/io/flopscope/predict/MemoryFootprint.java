@@ -89,11 +89,36 @@ public final class MemoryFootprint {
         Generation.Spec spec = new Generation.Spec(batch, prompt, newTokens, weights, activations, kvCache);
         long finalLength = spec.finalLength();
         Rational kv = kvBytesPerToken().multiply(Rational.of(batch)).multiply(Rational.of(finalLength));
-        Rational best = Rational.ZERO;
-        String where = "";
         List<Scenario> scenarios = new ArrayList<>();
         scenarios.add(spec.prefill());
         if (spec.decodeSteps() > 0) scenarios.add(spec.decode(spec.lastCache()));
+        Object[] peak = peakActivations(scenarios, true);
+        return new Footprint(batch, prompt, newTokens, tensorParallel, parameters, parameters.multiply(weights.bytes),
+                kvBytesPerToken(), finalLength, kv, (Rational) peak[0], (String) peak[1], capacityBytes);
+    }
+
+    /**
+     * Memory of one forward call (a point of a {@code predict} sweep): the weights, the KV cache after the
+     * call (cache_len + seq_len tokens per sequence) and the call's own peak activations. It equals
+     * {@link #at} of a run whose prompt is cache_len + seq_len tokens and that generates nothing further
+     * when cache_len = 0.
+     */
+    public Footprint forCall(Scenario sc, int tensorParallel, long capacityBytes) {
+        if (sc.weights() != weights || sc.activations() != activations || sc.kvCache() != kvCache) {
+            throw new IllegalArgumentException("the scenario's dtypes differ from this footprint's");
+        }
+        long length = sc.seqLen() + sc.cacheLen();
+        Rational kv = kvBytesPerToken().multiply(Rational.of(sc.batchSize())).multiply(Rational.of(length));
+        Object[] peak = peakActivations(List.of(sc), false);
+        String where = (String) peak[1];
+        return new Footprint(sc.batchSize(), length, 1, tensorParallel, parameters, parameters.multiply(weights.bytes),
+                kvBytesPerToken(), length, kv, (Rational) peak[0], where, capacityBytes);
+    }
+
+    /** {largest activation bytes of one kernel instance, where} over these calls. */
+    private Object[] peakActivations(List<Scenario> scenarios, boolean labelPhase) {
+        Rational best = Rational.ZERO;
+        String where = "";
         for (Scenario sc : scenarios) {
             Evaluator ev = new Evaluator(sc, config);
             Function<String, Rational> lookup = n -> ev.symbol(n).orElse(null);
@@ -102,12 +127,11 @@ public final class MemoryFootprint {
                 Rational b = k.bytes.evaluate(lookup);
                 if (b.compareTo(best) > 0) {
                     best = b;
-                    where = k.where + (sc.phase() == Phase.PREFILL ? " (prefill)" : " (last decode step)");
+                    where = k.where + (!labelPhase ? "" : sc.phase() == Phase.PREFILL ? " (prefill)" : " (last decode step)");
                 }
             }
         }
-        return new Footprint(batch, prompt, newTokens, tensorParallel, parameters, parameters.multiply(weights.bytes),
-                kvBytesPerToken(), finalLength, kv, best, where, capacityBytes);
+        return new Object[] {best, where};
     }
 
     /**

@@ -116,33 +116,8 @@ public final class PredictionReport {
         o.put("model", model);
         o.put("hardware", p.target().hardware().id());
         o.put("hardware_name", p.target().hardware().name());
-        ObjectNode s = o.putObject("scenario");
-        s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
-        s.put("batch_size", scenario.batchSize());
-        s.put("seq_len", scenario.seqLen());
-        s.put("cache_len", scenario.cacheLen());
-        s.put("weight_dtype", scenario.weights().id);
-        s.put("activation_dtype", scenario.activations().id);
-        s.put("kv_dtype", scenario.kvCache().id);
-        s.put("causal", causal);
-        s.put("matmul_dtype", p.target().matmulDtype());
-        s.put("vector_dtype", p.target().vectorDtype());
-        s.put("tensor_parallel", p.target().tensorParallel());
-        Numbers t = p.totals();
-        ObjectNode tot = o.putObject("totals");
-        tot.put("seconds", p.seconds());
-        putNumber(tot, "flops", t.flops());
-        putNumber(tot, "bytes", t.bytes());
-        putNumber(tot, "matmul_flops", t.matmulFlops());
-        putNumber(tot, "vector_flops", t.vectorFlops());
-        putNumber(tot, "bytes_read", t.bytesRead());
-        putNumber(tot, "bytes_written", t.bytesWritten());
-        tot.put("kernel_seconds", p.kernelSeconds());
-        tot.put("communication_seconds", p.communication().seconds());
-        tot.put("launches", p.launches());
-        tot.put("launch_seconds", p.launchSeconds());
-        ObjectNode byBound = tot.putObject("seconds_by_bound");
-        for (Bound b : Bound.values()) byBound.put(b.label, p.seconds(b));
+        o.set("scenario", scenarioNode(scenario, causal, p));
+        o.set("totals", totalsNode(p));
         o.put("complete", unknowns.isEmpty());
         ObjectNode comm = o.putObject("communication");
         comm.put("all_reduces", p.communication().allReduces());
@@ -177,6 +152,43 @@ public final class PredictionReport {
         ArrayNode ms = o.putArray("modules");
         modules(ms, p.root());
         return o;
+    }
+
+    /** The "scenario" object: shapes, dtypes and the device's dtype keys and tensor-parallel degree. */
+    static ObjectNode scenarioNode(Scenario scenario, boolean causal, Prediction p) {
+        ObjectNode s = MAPPER.createObjectNode();
+        s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
+        s.put("batch_size", scenario.batchSize());
+        s.put("seq_len", scenario.seqLen());
+        s.put("cache_len", scenario.cacheLen());
+        s.put("weight_dtype", scenario.weights().id);
+        s.put("activation_dtype", scenario.activations().id);
+        s.put("kv_dtype", scenario.kvCache().id);
+        s.put("causal", causal);
+        s.put("matmul_dtype", p.target().matmulDtype());
+        s.put("vector_dtype", p.target().vectorDtype());
+        s.put("tensor_parallel", p.target().tensorParallel());
+        return s;
+    }
+
+    /** The "totals" object: seconds, FLOPs, bytes, launches, seconds by bound. */
+    static ObjectNode totalsNode(Prediction p) {
+        Numbers t = p.totals();
+        ObjectNode tot = MAPPER.createObjectNode();
+        tot.put("seconds", p.seconds());
+        putNumber(tot, "flops", t.flops());
+        putNumber(tot, "bytes", t.bytes());
+        putNumber(tot, "matmul_flops", t.matmulFlops());
+        putNumber(tot, "vector_flops", t.vectorFlops());
+        putNumber(tot, "bytes_read", t.bytesRead());
+        putNumber(tot, "bytes_written", t.bytesWritten());
+        tot.put("kernel_seconds", p.kernelSeconds());
+        tot.put("communication_seconds", p.communication().seconds());
+        tot.put("launches", p.launches());
+        tot.put("launch_seconds", p.launchSeconds());
+        ObjectNode byBound = tot.putObject("seconds_by_bound");
+        for (Bound b : Bound.values()) byBound.put(b.label, p.seconds(b));
+        return tot;
     }
 
     private static void modules(ArrayNode out, Prediction.ModulePrediction m) {

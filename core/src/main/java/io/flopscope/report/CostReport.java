@@ -71,16 +71,17 @@ public final class CostReport {
         for (int i = 0; i < n.children().size(); i++) row(sb, n.children().get(i), childIndent, i == n.children().size() - 1, level + 1, whole, all);
     }
 
-    private String scenarioLine() {
+    private String scenarioLine() { return scenarioLine(scenario, causal); }
+
+    static String scenarioLine(Scenario scenario, boolean causal) {
         return String.format(Locale.ROOT, "%s batch_size=%d seq_len=%d cache_len=%d weights=%s activations=%s kv=%s%s",
                 scenario.phase().name().toLowerCase(Locale.ROOT), scenario.batchSize(), scenario.seqLen(), scenario.cacheLen(),
                 scenario.weights().id, scenario.activations().id, scenario.kvCache().id, causal ? " causal" : "");
     }
 
-    public String json() {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("model", model);
-        ObjectNode s = o.putObject("scenario");
+    /** The "scenario" object of the JSON reports. */
+    static ObjectNode scenarioNode(Scenario scenario, boolean causal) {
+        ObjectNode s = MAPPER.createObjectNode();
         s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
         s.put("batch_size", scenario.batchSize());
         s.put("seq_len", scenario.seqLen());
@@ -89,6 +90,13 @@ public final class CostReport {
         s.put("activation_dtype", scenario.activations().id);
         s.put("kv_dtype", scenario.kvCache().id);
         s.put("causal", causal);
+        return s;
+    }
+
+    public String json() {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("model", model);
+        o.set("scenario", scenarioNode(scenario, causal));
         o.set("totals", numbers(root.total()));
         o.put("complete", unknowns.isEmpty());
         ArrayNode u = o.putArray("unanalysed");
@@ -167,6 +175,31 @@ public final class CostReport {
     }
 
     private static String csvField(String s) { return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s; }
+
+    /** One self-contained HTML page: the totals and the collapsible cost tree. */
+    public String html() {
+        HtmlReport h = new HtmlReport("FlopScope: " + model, scenarioLine());
+        appendHtml(h, model, scenario, causal, root, unknowns);
+        return h.html();
+    }
+
+    /** The totals, the parts not analysed and the cost tree of one scenario, as sections of a page. */
+    static void appendHtml(HtmlReport h, String model, Scenario scenario, boolean causal, EvaluatedNode root, List<Unknown> unknowns) {
+        if (!unknowns.isEmpty()) {
+            h.warning("Incomplete: " + unknowns.size() + (unknowns.size() == 1 ? " part was" : " parts were") + " not analysed and NOT counted",
+                    unknowns.stream().map(Unknown::toString).toList());
+        }
+        Numbers t = root.total();
+        Rational bytes = t.bytes();
+        h.facts("Totals of one forward call (" + scenarioLine(scenario, causal) + ")", List.of(
+                new String[] {"FLOPs", Units.si(t.flops(), "FLOP"), "exact " + exact(t.flops())},
+                new String[] {"matmul FLOPs", Units.si(t.matmulFlops(), "FLOP"), "exact " + exact(t.matmulFlops())},
+                new String[] {"vector FLOPs", Units.si(t.vectorFlops(), "FLOP"), "exact " + exact(t.vectorFlops())},
+                new String[] {"bytes read", Units.si(t.bytesRead(), "B"), "exact " + exact(t.bytesRead())},
+                new String[] {"bytes written", Units.si(t.bytesWritten(), "B"), "exact " + exact(t.bytesWritten())},
+                new String[] {"arithmetic intensity", bytes.isZero() ? "-" : String.format(Locale.ROOT, "%.2f FLOP/byte", t.flops().divide(bytes).doubleValue()), null}));
+        h.tree("Cost tree of " + model + " (totals over all instances)", HtmlReport.COST_COLUMNS, HtmlReport.costTree(root), HtmlReport.COST_KERNEL_COLUMNS, 2);
+    }
 
     public String markdown() {
         StringBuilder sb = new StringBuilder("# Cost of ").append(model).append("\n\n").append(scenarioLine()).append("\n\n");

@@ -1,10 +1,17 @@
 package io.flopscope.report;
 
 import io.flopscope.document.FlopClass;
+import io.flopscope.evaluate.CompiledPoly;
+import io.flopscope.evaluate.Dtype;
 import io.flopscope.evaluate.Evaluator;
+import io.flopscope.evaluate.ModelConfig;
 import io.flopscope.evaluate.Numbers;
+import io.flopscope.evaluate.Scenario;
+import io.flopscope.formula.Poly;
 import io.flopscope.formula.Rational;
+import io.flopscope.resolve.Cost;
 import io.flopscope.resolve.CostNode;
+import io.flopscope.resolve.Globals;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -31,14 +38,111 @@ public record EvaluatedNode(
 
     public String simpleName() { return className.substring(className.lastIndexOf('.') + 1); }
 
-    public static EvaluatedNode of(CostNode root, Evaluator ev) {
-        return build(root, null, 0, Rational.ONE, ev, new IdentityHashMap<>());
+    /** How a tree is evaluated: exactly, symbol by symbol ({@link Evaluator}), or through compiled polynomials ({@link Compiled}). */
+    private interface Values {
+        Numbers of(Cost c);
+
+        Rational of(Poly p);
     }
 
-    private static EvaluatedNode build(CostNode n, String via, int line, Rational repeat, Evaluator ev, Map<CostNode, Numbers[]> memo) {
+    public static EvaluatedNode of(CostNode root, Evaluator ev) {
+        return build(root, null, 0, Rational.ONE, new Values() {
+            @Override public Numbers of(Cost c) { return ev.evaluate(c); }
+
+            @Override public Rational of(Poly p) { return ev.evaluate(p); }
+        }, new IdentityHashMap<>());
+    }
+
+    /**
+     * Prepares a resolved tree for evaluation at many scenarios that share a config and dtypes (a sweep):
+     * every polynomial of the tree is bound to the config and the dtype sizes and compiled once
+     * ({@link CompiledPoly}) over batch_size, seq_len and cache_len. {@link Compiled#at} then equals
+     * {@link #of} exactly, only faster. Thread-safe once built.
+     */
+    public static Compiled compile(CostNode root, ModelConfig config, Dtype weights, Dtype activations, Dtype kvCache) {
+        return new Compiled(root, config, weights, activations, kvCache);
+    }
+
+    public static final class Compiled {
+        private static final List<String> VARS = List.of(Globals.BATCH, Globals.SEQ, Globals.CACHE);
+        private final CostNode root;
+        private final Dtype weights, activations, kvCache;
+        private final Map<Object, Object> compiled = new IdentityHashMap<>(); // Cost -> Fast[4], Poly -> Fast
+        private final ModelConfig config;
+
+        /** A compiled polynomial, or the bound polynomial when it has symbols other than the scenario's (evaluated exactly). */
+        private record Fast(CompiledPoly poly, Poly fallback) {
+            Rational at(long[] v) {
+                if (poly != null) return poly.evaluate(v);
+                return fallback.evaluate(n -> {
+                    int i = VARS.indexOf(n);
+                    return i < 0 ? null : Rational.of(v[i]);
+                });
+            }
+        }
+
+        private Compiled(CostNode root, ModelConfig config, Dtype weights, Dtype activations, Dtype kvCache) {
+            this.root = root;
+            this.config = config;
+            this.weights = weights;
+            this.activations = activations;
+            this.kvCache = kvCache;
+            prepare(root);
+        }
+
+        private void prepare(CostNode n) {
+            if (compiled.containsKey(n)) return;
+            compiled.put(n, Boolean.TRUE);
+            cost(n.self());
+            cost(n.cumulative());
+            for (CostNode.KernelCost k : n.kernels()) {
+                cost(k.own());
+                for (CostNode.Call c : k.calls()) {
+                    compiled.computeIfAbsent(c.multiplier(), x -> fast((Poly) x));
+                    prepare(c.node());
+                }
+            }
+        }
+
+        private void cost(Cost c) {
+            compiled.computeIfAbsent(c, x -> new Fast[] {fast(c.matmulFlops()), fast(c.vectorFlops()), fast(c.bytesRead()), fast(c.bytesWritten())});
+        }
+
+        private Fast fast(Poly p) {
+            Poly bound = Evaluator.bindConfig(p, config).substitute(n -> switch (n) {
+                case Globals.W_BYTES -> Poly.constant(weights.bytes);
+                case Globals.A_BYTES -> Poly.constant(activations.bytes);
+                case Globals.KV_BYTES -> Poly.constant(kvCache.bytes);
+                default -> null;
+            });
+            try {
+                return new Fast(new CompiledPoly(bound, VARS), null);
+            } catch (IllegalArgumentException other) {
+                return new Fast(null, bound);
+            }
+        }
+
+        /** The tree evaluated at this scenario, equal to {@code EvaluatedNode.of(root, new Evaluator(s, config))}. */
+        public EvaluatedNode at(Scenario s) {
+            if (s.weights() != weights || s.activations() != activations || s.kvCache() != kvCache) {
+                throw new IllegalArgumentException("the scenario's dtypes differ from the compiled tree's");
+            }
+            long[] v = {s.batchSize(), s.seqLen(), s.cacheLen()};
+            return build(root, null, 0, Rational.ONE, new Values() {
+                @Override public Numbers of(Cost c) {
+                    Fast[] f = (Fast[]) compiled.get(c);
+                    return new Numbers(f[0].at(v), f[1].at(v), f[2].at(v), f[3].at(v));
+                }
+
+                @Override public Rational of(Poly p) { return ((Fast) compiled.get(p)).at(v); }
+            }, new IdentityHashMap<>());
+        }
+    }
+
+    private static EvaluatedNode build(CostNode n, String via, int line, Rational repeat, Values ev, Map<CostNode, Numbers[]> memo) {
         Numbers[] nums = memo.get(n);
         if (nums == null) {
-            nums = new Numbers[] {ev.evaluate(n.self()), ev.evaluate(n.cumulative())};
+            nums = new Numbers[] {ev.of(n.self()), ev.of(n.cumulative())};
             memo.put(n, nums);
         }
         List<EvaluatedKernel> kernels = new ArrayList<>();
@@ -46,10 +150,10 @@ public record EvaluatedNode(
         for (CostNode.KernelCost k : n.kernels()) {
             if (!k.own().isZero()) {
                 kernels.add(new EvaluatedKernel(k.kernel().lines().start(), k.kernel().title(), k.kernel().operation(),
-                        k.kernel().flopClass(), ev.evaluate(k.own())));
+                        k.kernel().flopClass(), ev.of(k.own())));
             }
             for (CostNode.Call c : k.calls()) {
-                Rational r = ev.evaluate(c.multiplier());
+                Rational r = ev.of(c.multiplier());
                 if (r.isZero()) continue;
                 String label = k.kernel().title().isEmpty() ? "line " + k.kernel().lines() : k.kernel().title();
                 children.add(build(c.node(), label, k.kernel().lines().start(), r, ev, memo));

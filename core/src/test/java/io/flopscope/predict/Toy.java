@@ -102,6 +102,8 @@ final class Toy {
         List<Model> out = new ArrayList<>();
         for (String n : BuiltInModels.names()) {
             ModelConfig c = BuiltInModels.find(n).orElseThrow();
+            // configs of families whose analyses are not built in yet (Llama, OPT, BERT, ...) are skipped
+            if (Library.builtIn().find(c.rootClass().orElseThrow()).isEmpty()) continue;
             for (String attn : new String[] {"sdpa", "eager"}) {
                 Library lib = Library.builtIn();
                 if (!lib.useImplementation(attn)) continue;
