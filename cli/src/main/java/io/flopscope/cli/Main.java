@@ -30,6 +30,7 @@ public final class Main implements Runnable {
         COMMANDS.put("validate", ValidateCommand::new);
         COMMANDS.put("analyze", AnalyzeCommand::new);
         COMMANDS.put("models", ModelsCommand::new);
+        COMMANDS.put("info", InfoCommand::new);
         COMMANDS.put("hardware", HardwareCommand::new);
         COMMANDS.put("predict", PredictCommand::new);
         COMMANDS.put("generate", GenerateCommand::new);

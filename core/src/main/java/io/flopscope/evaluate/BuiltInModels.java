@@ -1,5 +1,6 @@
 package io.flopscope.evaluate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,7 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The configs FlopScope ships (values from each model's published config.json, source named inside). */
+/**
+ * The configs FlopScope ships: each model's published config.json under {@code io/flopscope/models/<name>.json},
+ * with a {@code "_flopscope"} object naming the model ({@code name}, {@code hub_id}, optional {@code aliases}), where
+ * the values come from ({@code source}) and the parameter count its publisher states ({@code published_parameters},
+ * {@code published_parameters_source}).
+ */
 public final class BuiltInModels {
     private static final String ROOT = "/io/flopscope/models/";
 
@@ -20,19 +26,39 @@ public final class BuiltInModels {
         return out;
     }
 
-    /** By short name ("gpt2") or hub id ("openai-community/gpt2"). */
+    /** Every built-in config, in the order of index.txt (fresh instances: a config holds its --set overrides). */
+    public static List<ModelConfig> all() {
+        List<ModelConfig> out = new ArrayList<>();
+        for (String n : names()) out.add(parse(n));
+        return out;
+    }
+
+    /** By short name ("gpt2"), hub id ("openai-community/gpt2") or alias ("Llama-2-7b"), ignoring case. */
     public static Optional<ModelConfig> find(String name) {
-        // a short name is a file name: no need to parse every built-in config
         for (String n : names()) {
-            if (n.equalsIgnoreCase(name)) return Optional.of(ModelConfig.parse(n, read(n + ".json").orElseThrow()));
-        }
-        for (String n : names()) {
-            String text = read(n + ".json").orElseThrow();
-            ModelConfig c = ModelConfig.parse(n, text);
-            String hub = c.raw().path("_flopscope").path("hub_id").asText("");
-            if (n.equalsIgnoreCase(name) || hub.equalsIgnoreCase(name)) return Optional.of(ModelConfig.parse(n, text));
+            ModelConfig c = parse(n);
+            if (n.equalsIgnoreCase(name) || hubId(c).equalsIgnoreCase(name)) return Optional.of(c);
+            for (JsonNode a : c.raw().path("_flopscope").path("aliases")) if (a.asText().equalsIgnoreCase(name)) return Optional.of(c);
         }
         return Optional.empty();
+    }
+
+    /** The Hugging Face hub id the config was published under, or "" for a config that is not built in. */
+    public static String hubId(ModelConfig c) { return c.raw().path("_flopscope").path("hub_id").asText(""); }
+
+    /** The parameter count the model's publisher states, when the config is a built-in one that records it. */
+    public static Optional<Long> publishedParameters(ModelConfig c) {
+        JsonNode p = c.raw().path("_flopscope").path("published_parameters");
+        return p.canConvertToLong() && p.isIntegralNumber() ? Optional.of(p.asLong()) : Optional.empty();
+    }
+
+    /** Where {@link #publishedParameters} comes from, or "". */
+    public static String publishedParametersSource(ModelConfig c) {
+        return c.raw().path("_flopscope").path("published_parameters_source").asText("");
+    }
+
+    private static ModelConfig parse(String n) {
+        return ModelConfig.parse(n, read(n + ".json").orElseThrow(() -> new IllegalStateException("index.txt names " + n + " but " + n + ".json is missing")));
     }
 
     private static Optional<String> read(String name) {
