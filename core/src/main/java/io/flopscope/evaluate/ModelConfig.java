@@ -1,7 +1,6 @@
 package io.flopscope.evaluate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flopscope.formula.FormulaParser;
 import io.flopscope.formula.FormulaSyntaxError;
 import io.flopscope.formula.Poly;
@@ -23,7 +22,6 @@ import java.util.Set;
  * (GPT-2's n_inner → 4·n_embd), from {@code io/flopscope/config/<model_type>.json}.
  */
 public final class ModelConfig {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String name;
     private final JsonNode raw;
@@ -48,7 +46,7 @@ public final class ModelConfig {
     public static ModelConfig parse(String name, String json) {
         JsonNode n;
         try {
-            n = MAPPER.readTree(json);
+            n = JsonTrees.parse(json);
         } catch (IOException e) {
             throw new IllegalArgumentException(name + ": not a valid config.json: " + e.getMessage().lines().findFirst().orElse(""));
         }
@@ -111,10 +109,10 @@ public final class ModelConfig {
     }
 
     private static JsonNode familyDefaults(String modelType) {
-        if (modelType.isEmpty() || !modelType.matches("[\\w-]+")) return MAPPER.createObjectNode();
+        if (modelType.isEmpty() || !modelType.matches("[\\w-]+")) return JsonTrees.emptyObject();
         try (InputStream in = ModelConfig.class.getResourceAsStream("/io/flopscope/config/" + modelType + ".json")) {
-            if (in == null) return MAPPER.createObjectNode();
-            return MAPPER.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            if (in == null) return JsonTrees.emptyObject();
+            return JsonTrees.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
