@@ -1,7 +1,6 @@
 package io.flopscope.calibrate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flopscope.report.JsonOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.function.ToDoubleFunction;
  * points or equal measured times).
  */
 public final class Evaluation {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String ALL = "all";
 
     private final List<Point> points;
@@ -123,7 +121,7 @@ public final class Evaluation {
     }
 
     public ObjectNode json(int worst) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         ObjectNode phases = o.putObject("phases");
         for (Stats s : stats().values()) {
             ObjectNode x = phases.putObject(s.phase());
@@ -152,11 +150,7 @@ public final class Evaluation {
     }
 
     public String jsonText(int worst) {
-        try {
-            return MAPPER.writeValueAsString(json(worst)) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(json(worst));
     }
 
     static String ms(double s) {

@@ -1,7 +1,6 @@
 package io.flopscope.info;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flopscope.report.JsonOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.evaluate.BuiltInModels;
@@ -20,7 +19,6 @@ import java.util.Optional;
 
 /** {@code flopscope info} as text or JSON. */
 public final class InfoReport {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Separates the labels of a module path in parameters_by_module. */
     public static final String PATH_SEPARATOR = " / ";
 
@@ -121,7 +119,7 @@ public final class InfoReport {
 
     public String json() {
         ModelDims d = info.dims();
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.put("class", info.rootClass());
         o.put("config", origin);
@@ -155,11 +153,7 @@ public final class InfoReport {
         o.put("complete", unknowns.isEmpty());
         ArrayNode u = o.putArray("unanalysed");
         for (Unknown x : unknowns) u.add(x.toString());
-        try {
-            return MAPPER.writeValueAsString(o) + "\n";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonOutput.write(o);
     }
 
     private static void tiedPaths(ModelInfo.Module m, String prefix, Map<String, Rational> out) {

@@ -1,5 +1,6 @@
 package io.flopscope.predict;
 
+import io.flopscope.report.JsonOutput;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.report.Units;
 import io.flopscope.resolve.Unknown;
@@ -44,7 +45,7 @@ public final class GenerationReport {
 
     public static ObjectNode jsonNode(String model, Generation.Result r, MemoryFootprint.Footprint mem, boolean complete) {
         Generation.Spec s = r.spec();
-        ObjectNode o = PredictionReport.MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.put("hardware", r.target().hardware().id());
         o.put("prompt", s.prompt());
@@ -105,7 +106,7 @@ public final class GenerationReport {
     }
 
     public static ObjectNode memoryNode(MemoryFootprint.Footprint m) {
-        ObjectNode o = PredictionReport.MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("tensor_parallel", m.tensorParallel());
         PredictionReport.putNumber(o, "parameters", m.parameters());
         PredictionReport.putNumber(o, "weights_bytes", m.weightsPerDevice());
@@ -121,7 +122,7 @@ public final class GenerationReport {
     }
 
     public static String memoryJson(String model, HardwareProfile h, MemoryFootprint.Footprint m, Long maxBatch, boolean complete) {
-        ObjectNode o = PredictionReport.MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.put("hardware", h.id());
         o.put("prompt", m.prompt());
@@ -168,12 +169,8 @@ public final class GenerationReport {
     }
 
     public static String hardwareJson(List<HardwareProfile> profiles) {
-        var arr = PredictionReport.MAPPER.createArrayNode();
+        var arr = JsonOutput.mapper().createArrayNode();
         for (HardwareProfile h : profiles) arr.add(h.toJsonNode());
-        try {
-            return PredictionReport.MAPPER.writeValueAsString(arr) + "\n";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(arr);
     }
 }

@@ -1,7 +1,6 @@
 package io.flopscope.predict;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flopscope.report.JsonOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.evaluate.Numbers;
@@ -19,7 +18,6 @@ import java.util.Locale;
 
 /** Renders a {@link Prediction} of one forward call as text, JSON or CSV. Pure: returns strings. */
 public final class PredictionReport {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String model;
     private final Scenario scenario;
@@ -112,7 +110,7 @@ public final class PredictionReport {
     // ---- JSON -------------------------------------------------------------------------------------
 
     public ObjectNode jsonNode() {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.put("hardware", p.target().hardware().id());
         o.put("hardware_name", p.target().hardware().name());
@@ -156,7 +154,7 @@ public final class PredictionReport {
 
     /** The "scenario" object: shapes, dtypes and the device's dtype keys and tensor-parallel degree. */
     static ObjectNode scenarioNode(Scenario scenario, boolean causal, Prediction p) {
-        ObjectNode s = MAPPER.createObjectNode();
+        ObjectNode s = JsonOutput.object();
         s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
         s.put("batch_size", scenario.batchSize());
         s.put("seq_len", scenario.seqLen());
@@ -174,7 +172,7 @@ public final class PredictionReport {
     /** The "totals" object: seconds, FLOPs, bytes, launches, seconds by bound. */
     static ObjectNode totalsNode(Prediction p) {
         Numbers t = p.totals();
-        ObjectNode tot = MAPPER.createObjectNode();
+        ObjectNode tot = JsonOutput.object();
         tot.put("seconds", p.seconds());
         putNumber(tot, "flops", t.flops());
         putNumber(tot, "bytes", t.bytes());
@@ -203,11 +201,7 @@ public final class PredictionReport {
     public String json() { return write(jsonNode()); }
 
     static String write(ObjectNode o) {
-        try {
-            return MAPPER.writeValueAsString(o) + "\n";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonOutput.write(o);
     }
 
     /** Exact integers as JSON integers; other rationals as exact decimals where they terminate, else as a double. */

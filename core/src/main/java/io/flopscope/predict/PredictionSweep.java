@@ -1,5 +1,6 @@
 package io.flopscope.predict;
 
+import io.flopscope.report.JsonOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.evaluate.Scenario;
@@ -124,7 +125,7 @@ public final class PredictionSweep {
     // ---- JSON ---------------------------------------------------------------------------------------
 
     public String json() {
-        ObjectNode o = PredictionReport.MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.put("hardware", target().hardware().id());
         o.put("hardware_name", target().hardware().name());

@@ -1,7 +1,5 @@
 package io.flopscope.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.evaluate.Numbers;
@@ -14,7 +12,6 @@ import java.util.Locale;
 
 /** Renders an evaluated cost tree as text, JSON, CSV or Markdown. Pure: returns strings. */
 public final class CostReport {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final String model;
     private final Scenario scenario;
@@ -81,7 +78,7 @@ public final class CostReport {
 
     /** The "scenario" object of the JSON reports. */
     static ObjectNode scenarioNode(Scenario scenario, boolean causal) {
-        ObjectNode s = MAPPER.createObjectNode();
+        ObjectNode s = JsonOutput.object();
         s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
         s.put("batch_size", scenario.batchSize());
         s.put("seq_len", scenario.seqLen());
@@ -94,7 +91,7 @@ public final class CostReport {
     }
 
     public String json() {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.set("scenario", scenarioNode(scenario, causal));
         o.set("totals", numbers(root.total()));
@@ -108,15 +105,11 @@ public final class CostReport {
             n.put("reason", x.reason());
         }
         o.set("tree", node(root, 0));
-        try {
-            return MAPPER.writeValueAsString(o) + "\n";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(o);
     }
 
     private ObjectNode node(EvaluatedNode n, int level) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("class", n.className());
         if (n.via() != null) { o.put("via", n.via()); o.put("line", n.line()); }
         putNumber(o, "repeat", n.repeat());
@@ -137,7 +130,7 @@ public final class CostReport {
     }
 
     static ObjectNode numbers(Numbers x) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         putNumber(o, "flops", x.flops());
         putNumber(o, "matmul_flops", x.matmulFlops());
         putNumber(o, "vector_flops", x.vectorFlops());

@@ -1,7 +1,5 @@
 package io.flopscope.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.evaluate.Numbers;
@@ -18,7 +16,6 @@ import java.util.Locale;
  * sweep charts. Pure: returns strings.
  */
 public final class CostSweep {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** One grid point and the model's totals there. */
     public record Point(Scenario scenario, Numbers totals) {}
@@ -97,7 +94,7 @@ public final class CostSweep {
     }
 
     public String json() {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.put("complete", unknowns.isEmpty());
         ArrayNode ps = o.putArray("points");
@@ -114,11 +111,7 @@ public final class CostSweep {
             n.put("line", x.line());
             n.put("reason", x.reason());
         }
-        try {
-            return MAPPER.writeValueAsString(o) + "\n";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(o);
     }
 
     /** Axis names and coordinates of the points, for {@link SweepCharts}. */
