@@ -12,9 +12,6 @@ import io.flopscope.calibrate.Workloads;
 import io.flopscope.evaluate.Dtype;
 import io.flopscope.evaluate.Phase;
 import io.flopscope.predict.HardwareProfile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,13 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `flopscope calibrate` and `flopscope evaluate` end to end, on synthetic GPT-2 measurements from a planted profile. */
 class CalibrateCommandTest {
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    static CliTest.Run run(String... args) { return CliTest.run(args); }
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Params PLANTED = new Params(0.62, 0.03, 0.83, 7.5e-6);
@@ -71,7 +62,7 @@ class CalibrateCommandTest {
 
     @Test void calibrateRecoversThePlantedProfileAndEvaluateConfirmsItOnTheHeldOutHalf() throws Exception {
         Path profile = dir.resolve("out/h200-calibrated.json");
-        Run r = run("calibrate", "--measurements", exact.toString(), "--hardware", "h200", "--holdout", "every-2nd", "--out", profile.toString());
+        CliTest.Run r = run("calibrate", "--measurements", exact.toString(), "--hardware", "h200", "--holdout", "every-2nd", "--out", profile.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("calibrated nvidia-h200 on 27 of 54 measurements"), r.out());
         assertTrue(r.out().contains("held-out evaluation (27 points"), r.out());
@@ -89,7 +80,7 @@ class CalibrateCommandTest {
         assertEquals(j.get("matmul_flops_per_s"), JSON.readTree(h200.toJson()).get("matmul_flops_per_s"), "peaks are the base profile's");
         HardwareProfile.load(profile); // reads back as a profile
 
-        Run e = run("evaluate", "--measurements", exact.toString(), "--hardware", profile.toString(), "--holdout", "every-2nd", "--format", "json");
+        CliTest.Run e = run("evaluate", "--measurements", exact.toString(), "--hardware", profile.toString(), "--holdout", "every-2nd", "--format", "json");
         assertEquals(0, e.code(), e.err());
         assertEquals("", e.err(), "same hardware: no warning");
         JsonNode ev = JSON.readTree(e.out());
@@ -101,7 +92,7 @@ class CalibrateCommandTest {
     }
 
     @Test void evaluateReportsAPlantedFivePercentError() {
-        Run e = run("evaluate", "--measurements", biased.toString(), "--hardware", "nvidia-h200", "--holdout", "none", "--worst", "3");
+        CliTest.Run e = run("evaluate", "--measurements", biased.toString(), "--hardware", "nvidia-h200", "--holdout", "none", "--worst", "3");
         assertTrue(e.code() == 0, e.err());
         // the built-in defaults are not the planted profile: large errors
         assertTrue(e.out().contains("worst 3:"), e.out());
@@ -112,7 +103,7 @@ class CalibrateCommandTest {
         } catch (java.io.IOException ex) {
             throw new AssertionError(ex);
         }
-        Run t = run("evaluate", "--measurements", biased.toString(), "--hardware", truthFile.toString(), "--format", "json");
+        CliTest.Run t = run("evaluate", "--measurements", biased.toString(), "--hardware", truthFile.toString(), "--format", "json");
         assertEquals(0, t.code(), t.err());
         JsonNode j;
         try {
@@ -126,16 +117,16 @@ class CalibrateCommandTest {
             assertEquals(5.0, j.at("/phases/" + phase + "/bias_percent").asDouble(), 1e-6, phase);
         }
         assertEquals(54, j.at("/phases/all/points").asInt());
-        Run text = run("evaluate", "--measurements", biased.toString(), "--hardware", truthFile.toString());
+        CliTest.Run text = run("evaluate", "--measurements", biased.toString(), "--hardware", truthFile.toString());
         assertTrue(text.out().lines().anyMatch(l -> l.startsWith("prefill") && l.contains("5.00%")), text.out());
-        Run gate = run("evaluate", "--measurements", biased.toString(), "--hardware", truthFile.toString(), "--max-mape", "4");
+        CliTest.Run gate = run("evaluate", "--measurements", biased.toString(), "--hardware", truthFile.toString(), "--max-mape", "4");
         assertEquals(1, gate.code(), "MAPE 5% is above --max-mape 4");
         assertTrue(gate.err().contains("above --max-mape"), gate.err());
         assertEquals(0, run("evaluate", "--measurements", biased.toString(), "--hardware", truthFile.toString(), "--max-mape", "5.01").code());
     }
 
     @Test void withoutOutTheProfileGoesToStdoutAndTheReportToStderr() throws Exception {
-        Run r = run("calibrate", "--measurements", exact.toString(), "--hardware", "nvidia-h200", "--fix", "vector");
+        CliTest.Run r = run("calibrate", "--measurements", exact.toString(), "--hardware", "nvidia-h200", "--fix", "vector");
         assertEquals(0, r.code(), r.err());
         JsonNode j = JSON.readTree(r.out());
         assertEquals(h200.efficiency().vector(), j.at("/efficiency/vector").asDouble(), 0.0, "fixed at the base value");
@@ -145,34 +136,34 @@ class CalibrateCommandTest {
     }
 
     @Test void measurementsFromOtherHardwareAreWarnedAbout() {
-        Run r = run("evaluate", "--measurements", exact.toString(), "--hardware", "nvidia-a100-80gb-sxm", "--worst", "0");
+        CliTest.Run r = run("evaluate", "--measurements", exact.toString(), "--hardware", "nvidia-a100-80gb-sxm", "--worst", "0");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("warning: ") && r.err().contains("taken on nvidia-h200, not on nvidia-a100-80gb-sxm"), r.err());
     }
 
     @Test void usageAndInputErrors() throws Exception {
-        Run missing = run("calibrate", "--measurements", dir.resolve("nope.jsonl").toString(), "--hardware", "h200");
+        CliTest.Run missing = run("calibrate", "--measurements", dir.resolve("nope.jsonl").toString(), "--hardware", "h200");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no such file"), missing.err());
 
-        Run hw = run("calibrate", "--measurements", exact.toString(), "--hardware", "h900");
+        CliTest.Run hw = run("calibrate", "--measurements", exact.toString(), "--hardware", "h900");
         assertEquals(2, hw.code());
         assertTrue(hw.err().contains("unknown hardware 'h900'"), hw.err());
 
-        Run holdout = run("evaluate", "--measurements", exact.toString(), "--hardware", "h200", "--holdout", "every-3rd");
+        CliTest.Run holdout = run("evaluate", "--measurements", exact.toString(), "--hardware", "h200", "--holdout", "every-3rd");
         assertEquals(2, holdout.code());
         assertTrue(holdout.err().contains("--holdout holdout 'every-3rd': expected every-2nd or none"), holdout.err());
 
-        Run fix = run("calibrate", "--measurements", exact.toString(), "--hardware", "h200", "--fix", "tensor");
+        CliTest.Run fix = run("calibrate", "--measurements", exact.toString(), "--hardware", "h200", "--fix", "tensor");
         assertEquals(2, fix.code());
 
-        Run stat = run("evaluate", "--measurements", exact.toString(), "--hardware", "h200", "--statistic", "mean");
+        CliTest.Run stat = run("evaluate", "--measurements", exact.toString(), "--hardware", "h200", "--statistic", "mean");
         assertEquals(2, stat.code());
         assertTrue(stat.err().contains("expected median or min"), stat.err());
 
         Path bad = dir.resolve("bad.jsonl");
         Files.writeString(bad, Files.readAllLines(exact).get(0) + "\n{\"model\":\"gpt2\",\"hardware\":\"h\",\"dtype\":\"bf16\",\"phase\":\"decode\",\"batch\":1,\"timings_s\":[1]}\n");
-        Run b = run("calibrate", "--measurements", bad.toString(), "--hardware", "h200");
+        CliTest.Run b = run("calibrate", "--measurements", bad.toString(), "--hardware", "h200");
         assertEquals(1, b.code());
         assertTrue(b.err().contains("bad.jsonl:2: 'cache_len' is required"), b.err());
         assertTrue(!b.err().contains("Exception"), b.err());
@@ -180,15 +171,15 @@ class CalibrateCommandTest {
         Path llama = dir.resolve("llama.jsonl");
         Files.writeString(llama, "{\"model\":\"llama\",\"config\":{\"model_type\":\"llama\",\"architectures\":[\"NoSuchForCausalLM\"]},"
                 + "\"hardware\":\"nvidia-h200\",\"dtype\":\"bf16\",\"phase\":\"prefill\",\"batch\":1,\"seq_len\":8,\"timings_s\":[0.01]}\n");
-        Run l = run("evaluate", "--measurements", llama.toString(), "--hardware", "h200");
+        CliTest.Run l = run("evaluate", "--measurements", llama.toString(), "--hardware", "h200");
         assertEquals(1, l.code());
         assertTrue(l.err().contains("llama.jsonl:1: llama: no analysis for transformers.models.llama.modeling_llama.NoSuchForCausalLM"), l.err());
     }
 
     @Test void helpListsTheCommands() {
-        Run h = run("--help");
+        CliTest.Run h = run("--help");
         assertTrue(h.out().contains("calibrate") && h.out().contains("evaluate"), h.out());
-        Run c = run("calibrate", "--help");
+        CliTest.Run c = run("calibrate", "--help");
         assertEquals(0, c.code());
         assertTrue(c.out().contains("--holdout") && c.out().contains("--statistic"), c.out());
     }

@@ -5,7 +5,7 @@ import static io.flopscope.cli.SweepCommandsTest.count;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.flopscope.cli.PredictCommandsTest.Run;
+import io.flopscope.cli.CliTest.Run;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

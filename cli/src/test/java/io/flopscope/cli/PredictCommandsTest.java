@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flopscope.predict.HardwareProfile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,17 +20,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** hardware, predict, generate and memory, run in-process through Main.run. */
 class PredictCommandsTest {
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
+    static CliTest.Run run(String... args) { return CliTest.run(args); }
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static JsonNode json(Run r) throws Exception {
+    static JsonNode json(CliTest.Run r) throws Exception {
         assertEquals(0, r.code(), r.err());
         return JSON.readTree(r.out());
     }
@@ -47,7 +38,7 @@ class PredictCommandsTest {
     static void close(double expected, double actual, String what) { assertEquals(expected, actual, Math.abs(expected) * 1e-12, what); }
 
     @Test void hardwareListsEveryProfile() throws Exception {
-        Run r = run("hardware");
+        CliTest.Run r = run("hardware");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals(15, lines.size(), "a header and 14 profiles");
@@ -60,11 +51,11 @@ class PredictCommandsTest {
         assertEquals(14, all.size());
         for (JsonNode p : all) assertEquals(p.get("id").asText(), HardwareProfile.parse("out", p.toString()).id());
 
-        Run one = run("hardware", "a100");
+        CliTest.Run one = run("hardware", "a100");
         assertEquals(0, one.code(), one.err());
         assertTrue(one.out().startsWith("NVIDIA A100 SXM4 80GB (nvidia-a100-80gb-sxm)") && one.out().contains("source"), one.out());
         assertEquals("nvidia-a100-80gb-sxm", json(run("hardware", "a100", "--format", "json")).get("id").asText());
-        Run bad = run("hardware", "z80");
+        CliTest.Run bad = run("hardware", "z80");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("unknown hardware 'z80'") && !bad.err().contains("Exception"), bad.err());
     }
@@ -96,11 +87,11 @@ class PredictCommandsTest {
     }
 
     @Test void predictTextAndCsv() {
-        Run t = run("predict", "gpt2", "--hardware", "h100", "--dtype", "bf16", "--depth", "1", "--top", "3");
+        CliTest.Run t = run("predict", "gpt2", "--hardware", "h100", "--dtype", "bf16", "--depth", "1", "--top", "3");
         assertEquals(0, t.code(), t.err());
         assertTrue(t.out().startsWith("gpt2 on NVIDIA H100 SXM5 80GB · prefill batch_size=1 seq_len=128"), t.out());
         assertTrue(t.out().contains("slowest 3 of ") && t.out().contains("launches") && t.out().contains("time by bound"), t.out());
-        Run c = run("predict", "gpt2", "--hardware", "h100", "--dtype", "bf16", "--phase", "decode", "--cache", "300", "--format", "csv");
+        CliTest.Run c = run("predict", "gpt2", "--hardware", "h100", "--dtype", "bf16", "--phase", "decode", "--cache", "300", "--format", "csv");
         assertEquals(0, c.code(), c.err());
         List<String> rows = c.out().lines().toList();
         assertTrue(rows.get(0).startsWith("module,class,line,title,count,launches,matmul_flops,vector_flops,bytes,seconds,bound,intensity"));
@@ -132,7 +123,7 @@ class PredictCommandsTest {
             "no new tokens | 2 | generate gpt2 --hardware h100 --prompt 10 --new 0 | --new 0: must be at least 1",
             "max-batch and batch | 2 | generate gpt2 --hardware h100 --prompt 10 --new 10 --batch 2 --max-batch | exclude each other"})
     void usageErrorsAreOneLineWithoutStackTraces(String what, int code, String args, String message) {
-        Run r = run(args.split(" "));
+        CliTest.Run r = run(args.split(" "));
         assertEquals(code, r.code(), r.err());
         assertTrue(r.err().contains(message), r.err());
         assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
@@ -146,7 +137,7 @@ class PredictCommandsTest {
         assertEquals("my-l4", j.get("hardware").asText());
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, good.replace("\"memory\" : 0.8", "\"memory\" : 8"));
-        Run r = run("predict", "gpt2", "--hardware", bad.toString());
+        CliTest.Run r = run("predict", "gpt2", "--hardware", bad.toString());
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("bad.json: efficiency.memory must lie in (0, 1]"), r.err());
     }
@@ -170,7 +161,7 @@ class PredictCommandsTest {
         assertTrue(d >= 32 * g.get("first_decode_seconds").asDouble() && d <= 32 * g.get("last_decode_seconds").asDouble(), "32 steps between first and last");
         assertEquals(124439808L, g.at("/memory/parameters").asLong());
 
-        Run text = run("generate", "gpt2", "--hardware", "h100", "--prompt", "128", "--new", "128");
+        CliTest.Run text = run("generate", "gpt2", "--hardware", "h100", "--prompt", "128", "--new", "128");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("time to first token") && text.out().contains("tokens per second") && text.out().contains("127 steps"), text.out());
     }
@@ -186,14 +177,14 @@ class PredictCommandsTest {
         assertEquals(m.get("weights_bytes").asLong() + m.get("kv_cache_bytes").asLong() + m.get("activation_bytes").asLong(), m.get("total_bytes").asLong());
         assertTrue(m.get("total_bytes").asLong() <= m.get("capacity_bytes").asLong());
 
-        Run over = run("memory", "gpt2", "--hardware", "l4", "--dtype", "bf16", "--prompt", "512", "--new", "512", "--batch", String.valueOf(best + 1), "--format", "json");
+        CliTest.Run over = run("memory", "gpt2", "--hardware", "l4", "--dtype", "bf16", "--prompt", "512", "--new", "512", "--batch", String.valueOf(best + 1), "--format", "json");
         assertEquals(1, over.code(), "batch max+1 does not fit");
         assertFalse(JSON.readTree(over.out()).get("fits").asBoolean());
         assertTrue(JSON.readTree(over.out()).get("total_bytes").asLong() > m.get("capacity_bytes").asLong());
 
         JsonNode g = json(run("generate", "gpt2", "--hardware", "l4", "--dtype", "bf16", "--prompt", "512", "--new", "512", "--max-batch", "--format", "json"));
         assertEquals(best, g.get("batch").asLong(), "generate --max-batch uses the same batch");
-        Run t = run("memory", "gpt2", "--hardware", "l4", "--dtype", "bf16", "--prompt", "512", "--new", "512", "--max-batch");
+        CliTest.Run t = run("memory", "gpt2", "--hardware", "l4", "--dtype", "bf16", "--prompt", "512", "--new", "512", "--max-batch");
         assertTrue(t.out().contains("max batch") && t.out().contains(String.valueOf(best)), t.out());
     }
 }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flopscope.cli.PredictCommandsTest.Run;
+import io.flopscope.cli.CliTest.Run;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
