@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 public final class SourceAnalyzer {
     static final String PRETRAINED = "transformers.modeling_utils.PreTrainedModel";
+    static final String DYNAMIC_CACHE = "transformers.cache_utils.DynamicCache";
 
     /**
      * @param config  config.json values (numbers, booleans, strings, null)
@@ -73,8 +74,12 @@ public final class SourceAnalyzer {
         ConfigLoader.apply(req.config(), env);
         ConfigLoader.apply(req.sets(), env);
         String attn = req.attn() != null ? req.attn() : "sdpa";
+        // a Hugging Face model that does not declare `_supports_sdpa = True` runs eager (what from_config picks)
+        boolean sdpaFallback = hf && attn.equals("sdpa") && !declaresTrue(src, root, "_supports_sdpa");
+        if (sdpaFallback) attn = "eager";
         Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn));
         if (!hf) dataclassConfig(src, root).ifPresent(c -> in.runPostInit(c, env));
+        if (hf) cfgClass.ifPresent(c -> in.runConfigInit(c, env));
         Value.ConfigV cfg = new Value.ConfigV(env);
         Value rootObj;
         Map<String, Value> kwargs = new LinkedHashMap<>();
@@ -98,7 +103,12 @@ public final class SourceAnalyzer {
             args.add(ids);
             if (hf) {
                 kwargs.put("use_cache", new Value.BoolV(true));
-                if (req.decode()) kwargs.put("past_key_values", legacyCache(env));
+                if (req.decode()) {
+                    // releases whose model code uses DynamicCache get one (what generate() passes); older ones legacy tuples
+                    String dyn = src.classDecl(root).map(d -> src.resolve(d.module(), "DynamicCache")).orElse(null);
+                    kwargs.put("past_key_values", dyn != null && dyn.equals(DYNAMIC_CACHE)
+                            ? in.newDecodeCache(DYNAMIC_CACHE, Poly.symbol("cache_len")) : legacyCache(env));
+                }
             }
             for (var e : req.inputs().entrySet()) kwargs.put(e.getKey(), inputTensor(e.getKey(), e.getValue(), scenario));
             in.traceRoot((Value.ObjectV) rootObj, args, kwargs);
@@ -135,7 +145,7 @@ public final class SourceAnalyzer {
             }
             List<String> conditions = new ArrayList<>(List.of("eval mode (`self.training` is False), no gradient checkpointing",
                     req.decode() ? "decode: one new token per sequence (seq_len = 1) on a KV cache of `cache_len` tokens" : "prefill: no KV cache (cache_len = 0)",
-                    "attention implementation: " + attn));
+                    "attention implementation: " + attn + (sdpaFallback ? " (this model does not support sdpa: `_supports_sdpa` is not True)" : "")));
             if (hf) conditions.addAll(List.of("use_cache=True, output_attentions=False, output_hidden_states=False, return_dict=True",
                     "attention_mask, position_ids, head_mask, token_type_ids: None"));
             conditions.addAll(t.conditions());
@@ -230,6 +240,26 @@ public final class SourceAnalyzer {
                 k.flops(), k.read(), k.write(), repeat, k.optional(), k.justification(), k.unanalysed());
     }
 
+    /** Whether cls or a base in the source (not the framework's PreTrainedModel) assigns `name = True` in its body. */
+    static boolean declaresTrue(SourceLookup src, String cls, String name) {
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(cls));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty() && seen.size() < 50) {
+            String c = todo.poll();
+            if (!seen.add(c) || c.endsWith(".PreTrainedModel")) continue;
+            var decl = src.classDecl(c);
+            if (decl.isEmpty()) continue;
+            for (var s : decl.get().def().body()) {
+                if (s instanceof io.flopscope.analyzer.ast.PyStmt.Assign a && a.targets().size() == 1
+                        && a.targets().get(0) instanceof io.flopscope.analyzer.ast.PyExpr.Name n && n.id().equals(name)) {
+                    return a.value() instanceof io.flopscope.analyzer.ast.PyExpr.Constant k && Boolean.TRUE.equals(k.value());
+                }
+            }
+            todo.addAll(decl.get().bases());
+        }
+        return false;
+    }
+
     private static String Interpreter_shortName(String q) { return q.substring(q.lastIndexOf('.') + 1); }
 
     /** A plain module's config dataclass: the annotation of its __init__'s first parameter after self. */
@@ -271,12 +301,16 @@ public final class SourceAnalyzer {
     /** Hugging Face's legacy cache: per layer (key, value), each [batch_size, heads, cache_len, head_dim]. */
     private static Value legacyCache(ConfigEnv env) {
         Value heads = env.get("num_attention_heads").orElse(new Value.UnknownV("num_attention_heads"));
+        Value kvHeads = env.get("num_key_value_heads").filter(v -> v instanceof Value.IntV).orElse(heads);
+        Value headDim = env.get("head_dim").filter(v -> v instanceof Value.IntV).orElse(null);
         Value hidden = env.get("hidden_size").orElse(new Value.UnknownV("hidden_size"));
         Value layers = env.get("num_hidden_layers").orElse(new Value.UnknownV("num_hidden_layers"));
         if (!(heads instanceof Value.IntV h) || !(hidden instanceof Value.IntV d) || !(layers instanceof Value.IntV n)) {
             return new Value.UnknownV("cannot build the KV cache: the config lacks num_attention_heads, hidden_size or num_hidden_layers");
         }
-        List<Poly> shape = List.of(Poly.symbol("batch_size"), h.value(), Poly.symbol("cache_len"), d.value().divide(h.value()));
+        Poly kvh = kvHeads instanceof Value.IntV k ? k.value() : h.value();
+        Poly hd = headDim instanceof Value.IntV x ? x.value() : d.value().divide(h.value());
+        List<Poly> shape = List.of(Poly.symbol("batch_size"), kvh, Poly.symbol("cache_len"), hd);
         Value.TensorV kv = new Value.TensorV(shape, DType.KV, true);
         return new Value.RepeatedV(new Value.TupleV(List.of(kv, kv)), n.value());
     }

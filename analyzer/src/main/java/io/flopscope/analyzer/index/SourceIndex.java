@@ -336,6 +336,9 @@ public final class SourceIndex {
         if (s == null) return Optional.empty();
         ModuleScope.Binding b = s.names.get(name);
         if (b != null) return Optional.of(resolveBinding(mod, name, b, depth));
+        // a submodule of that name (`from ... import initialization`): found before searching star imports, which in a
+        // package such as transformers/__init__.py reach every model's module
+        if (packageScan && s.isPackage && locate(mod + "." + name).isPresent()) return Optional.of(mod + "." + name);
         if (!name.startsWith("_")) {
             for (int i = s.stars.size() - 1; i >= 0; i--) {
                 String star = s.stars.get(i).module();

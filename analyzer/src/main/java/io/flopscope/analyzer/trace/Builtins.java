@@ -12,7 +12,8 @@ import java.util.Set;
 final class Builtins {
     private static final Set<String> NAMES = Set.of("range", "len", "enumerate", "zip", "isinstance", "getattr", "hasattr", "setattr",
             "super", "tuple", "list", "dict", "int", "float", "bool", "str", "min", "max", "abs", "sum", "any", "all", "print",
-            "reversed", "sorted", "type", "callable", "iter", "next", "round", "map", "filter", "set", "id", "hash", "repr", "issubclass", "vars");
+            "reversed", "sorted", "type", "callable", "iter", "next", "round", "map", "filter", "set", "id", "hash", "repr", "issubclass", "vars",
+            "slice", "frozenset");
 
     private Builtins() {}
 
@@ -115,14 +116,14 @@ final class Builtins {
                 String attr = args.get(1) instanceof StrV s ? s.value() : null;
                 if (attr == null) throw new Unanalysable("getattr with a computed name");
                 if (obj instanceof ObjectV o && !o.attrs.containsKey(attr) && in.method(o.className, attr, o).isEmpty() && args.size() > 2) return args.get(2);
-                if (obj instanceof ConfigV c && !c.env.has(attr) && args.size() > 2 && configDefaultMissing(attr)) return args.get(2);
+                if (obj instanceof ConfigV c && !c.env.has(attr) && args.size() > 2 && (configDefaultMissing(attr) || NOT_ON_BASE_CONFIG.contains(attr))) return args.get(2);
                 return in.attribute(obj, attr, f);
             }
             case "hasattr": {
                 Value obj = args.get(0);
                 String attr = ((StrV) args.get(1)).value();
                 if (obj instanceof ObjectV o) return new BoolV(o.attrs.containsKey(attr) || in.method(o.className, attr, o).isPresent());
-                if (obj instanceof ConfigV c) return new BoolV(c.env.has(attr) || !configDefaultMissing(attr));
+                if (obj instanceof ConfigV c) return new BoolV(c.env.has(attr) || !configDefaultMissing(attr) && !NOT_ON_BASE_CONFIG.contains(attr));
                 if (obj instanceof ExternalV) return new BoolV(true); // library modules have the attributes the code probes for
                 if (obj instanceof TensorV) return new BoolV(!attr.startsWith("_"));
                 return new UnknownV("hasattr on " + Interpreter.describe(obj));
@@ -169,7 +170,12 @@ final class Builtins {
             case "print", "id", "hash": return NoneV.NONE;
             case "reversed", "sorted", "iter", "set", "map", "filter": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
             case "next": { List<Value> items = in.iterate(args.get(0)); if (items == null || items.isEmpty()) throw new Unanalysable("next() of an empty or symbolic iterator"); return items.get(0); }
-            case "type": return args.get(0) instanceof ObjectV o ? new ClassV(o.className) : new ExternalV("builtins.type");
+            case "type": return args.get(0) instanceof ObjectV o ? new ClassV(o.className) : args.get(0) instanceof NoneV ? new ExternalV("builtins.NoneType") : new ExternalV("builtins.type");
+            case "slice": {
+                if (args.size() == 1) return new SliceV(null, args.get(0), null);
+                return new SliceV(args.get(0), args.get(1), args.size() > 2 ? args.get(2) : null);
+            }
+            case "frozenset": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
             case "callable": return new BoolV(true);
             case "round": return args.get(0);
             case "vars": return new DictV();
@@ -178,6 +184,9 @@ final class Builtins {
                 throw new Unanalysable("built-in " + name + "() is not modelled");
         }
     }
+
+    /** Fields a model's config may lack (PretrainedConfig does not define them): getattr with a default gives the default. */
+    private static final Set<String> NOT_ON_BASE_CONFIG = Set.of("head_dim", "sliding_window", "layer_types", "rope_scaling");
 
     private static boolean configDefaultMissing(String attr) { return configDefault(attr).isEmpty(); }
 
@@ -198,6 +207,7 @@ final class Builtins {
         if (type instanceof TupleV t) { for (Value x : t.items()) if (isInstance(in, obj, x)) return true; return false; }
         String tn = type instanceof ClassV c ? c.qualifiedName() : type instanceof ExternalV x ? x.qualifiedName() : "";
         String simple = tn.substring(tn.lastIndexOf('.') + 1);
+        if (obj instanceof NoneV) return simple.equals("NoneType");
         if (obj instanceof ObjectV o) return o.className.equals(tn) || in.src.isSubclassOf(o.className, tn) || in.mro(o.className).stream().anyMatch(c -> c.endsWith("." + simple));
         if (obj instanceof TensorV) return simple.equals("Tensor");
         if (obj instanceof TupleV) return simple.equals("tuple");

@@ -39,7 +39,12 @@ public final class ConfigEnv {
         Object v = values.get(c);
         if (v == null) return Optional.of(Value.NoneV.NONE);
         if (v instanceof Boolean b) return Optional.of(new Value.BoolV(b));
-        if (v instanceof Long || v instanceof Integer) return Optional.of(new Value.IntV(Poly.symbol("config." + c)));
+        // an integer of 0 or less is a flag or an "off" marker (chunk_size_feed_forward = 0), not a size: folded as a constant,
+        // so that every config symbol stands for a size of at least 1
+        if (v instanceof Long || v instanceof Integer) {
+            long n = ((Number) v).longValue();
+            return Optional.of(n <= 0 ? Value.IntV.of(n) : new Value.IntV(Poly.symbol("config." + c)));
+        }
         if (v instanceof Double d) return Optional.of(new Value.FloatV(d));
         if (v instanceof String s) return Optional.of(new Value.StrV(s));
         return Optional.empty();

@@ -26,6 +26,12 @@ public final class ConfigLoader {
                         && a.value() instanceof PyExpr.Name v) {
                     return Optional.of(src.resolve(decl.get().module(), v.id()));
                 }
+                // transformers 5.x: a class-level annotation `config: LlamaConfig`
+                if (s instanceof PyStmt.AnnAssign a && a.target() instanceof PyExpr.Name n && n.id().equals("config") && a.value() == null
+                        && a.annotation() instanceof PyExpr.Name v) {
+                    String q = src.resolve(decl.get().module(), v.id());
+                    if (q != null && src.classDecl(q).isPresent()) return Optional.of(q);
+                }
             }
         }
         return Optional.empty();

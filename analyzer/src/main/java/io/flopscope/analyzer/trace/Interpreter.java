@@ -25,6 +25,8 @@ import java.util.Set;
  */
 public final class Interpreter {
     public static final String NN_MODULE = "torch.nn.modules.module.Module";
+    /** The torch release version checks see (torch.__version__, get_torch_version()): a recent one. */
+    static final String TORCH_VERSION = "2.6.0";
     private static final int MAX_DEPTH = 80;
     private static final long MAX_STEPS = 2_000_000;
 
@@ -150,6 +152,39 @@ public final class Interpreter {
         callFunction(m.get(), args, kw, f, c);
     }
 
+    /** While a config class's __init__ runs: a statement that fails is skipped (its targets become unknown). */
+    private boolean tolerant;
+
+    /**
+     * Runs a Hugging Face config class's __init__ (and the PretrainedConfig __init__ it calls) over the config
+     * values, statement by statement, skipping what cannot be run, and keeps the attributes it computes
+     * (head_dim = hidden_size // num_attention_heads, num_key_value_heads defaulting to num_attention_heads,
+     * rope_parameters in 5.x) as derived config values.
+     */
+    public void runConfigInit(String configClass, ConfigEnv env) {
+        Map<String, Value> kw = new LinkedHashMap<>();
+        for (String k : env.values().keySet()) env.get(k).ifPresent(v -> kw.put(k, v));
+        ObjectV self;
+        tolerant = true;
+        try {
+            Value o = instantiate(configClass, new ArrayList<>(), kw, null);
+            if (!(o instanceof ObjectV ov)) return;
+            self = ov;
+        } catch (RuntimeException e) {
+            diagnostics.add(Diagnostic.warning(null, 0, configClass + ".__init__: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+            return;
+        } finally {
+            tolerant = false;
+        }
+        for (var e : self.attrs.entrySet()) {
+            String k = e.getKey();
+            Value v = e.getValue();
+            if (k.startsWith("_") || v instanceof UnknownV || v instanceof ObjectV || v instanceof FuncV || v instanceof BoundMethodV) continue;
+            Value prev = env.get(k).orElse(null);
+            if (prev == null || !(prev.equals(v) || valueEquals(prev, v))) env.derive(env.canonical(k), v);
+        }
+    }
+
     /** Runs a config dataclass's __post_init__ over the config values and keeps what it derives. */
     public void runPostInit(String configClass, ConfigEnv env) {
         ObjectV self = new ObjectV(configClass);
@@ -166,6 +201,20 @@ public final class Interpreter {
         for (var e : self.attrs.entrySet()) if (!e.getValue().equals(before.get(e.getKey()))) env.derive(e.getKey(), e.getValue());
     }
 
+    /** A Hugging Face cache object of class cls holding past keys and values of length past in every layer. */
+    public static Value newCache(String cls, Poly past) { return TorchOps.newCache(cls, past); }
+
+    /**
+     * The cache generate() passes to a decode step: a DynamicCache of past tokens, built from the config when the
+     * release's DynamicCache takes one (5.x: sliding-window layers keep only the last window − 1 tokens).
+     */
+    public Value newDecodeCache(String cls, Poly past) {
+        ObjectV c = TorchOps.newCache(cls, past);
+        boolean takesConfig = method(cls, "__init__", null).map(fn -> fn.def().params().params().stream().anyMatch(p -> p.name().equals("config"))).orElse(false);
+        if (takesConfig) TorchOps.slidingWindow(c, config);
+        return c;
+    }
+
     /** Creates the root module: a Hugging Face model from its config object, or a plain module from keyword arguments. */
     public Value instantiateRoot(String cls, List<Value> args, Map<String, Value> kwargs) {
         return instantiate(cls, args, kwargs, null);
@@ -178,9 +227,13 @@ public final class Interpreter {
         // continuation of a branch that depends on the sizes when the other branch returns
         boolean top = f.topBody == null;
         if (top) f.topBody = body;
+        // the continuation of a nested block: its own remaining statements, then the enclosing block's
+        // (null inside loops, whose continuation also holds the remaining iterations)
+        List<PyStmt> enclosing = top ? List.of() : f.rest;
         for (int i = 0; i < body.size(); i++) {
-            if (top) f.rest = body.subList(i + 1, body.size());
-            else f.rest = null;
+            if (enclosing == null) f.rest = null;
+            else if (enclosing.isEmpty()) f.rest = body.subList(i + 1, body.size());
+            else { List<PyStmt> r = new ArrayList<>(body.subList(i + 1, body.size())); r.addAll(enclosing); f.rest = r; }
             execStmt(body.get(i), f);
         }
     }
@@ -197,6 +250,9 @@ public final class Interpreter {
                 f.rec.current = rec;
                 f.rec.unanalysed(u.getMessage());
                 for (PyExpr t : assignedTargets(s)) assignSilently(t, new UnknownV(u.getMessage()), f);
+            } else if (tolerant) {
+                for (PyExpr t : assignedTargets(s)) assignSilently(t, new UnknownV(u.getMessage()), f);
+                if (s instanceof PyStmt.Assign a) for (PyExpr t : a.targets()) if (t instanceof PyExpr.Attribute at && at.value() instanceof PyExpr.Name n && n.id().equals("self") && f.self instanceof ObjectV o) o.attrs.put(at.attr(), new UnknownV(u.getMessage()));
             } else {
                 throw u;
             }
@@ -280,7 +336,7 @@ public final class Interpreter {
             for (PyStmt.Try.Handler h : t.handlers()) f.rec.skip(bodySpan(h.body()), "exception handler: not on the default path");
             return;
         }
-        if (s instanceof PyStmt.FunctionDef fd) { f.locals.put(fd.name(), new FuncV(fd, f.module, f.owner, null)); return; }
+        if (s instanceof PyStmt.FunctionDef fd) { f.locals.put(fd.name(), new FuncV(fd, f.module, f.owner, null, f.locals)); return; }
         if (s instanceof PyStmt.ClassDef cd) { f.locals.put(cd.name(), new ClassV(f.module + "." + cd.name())); return; }
         if (s instanceof PyStmt.Import im) {
             for (PyStmt.Alias a : im.names()) {
@@ -344,11 +400,13 @@ public final class Interpreter {
         Value thenRet = null, elseRet = null;
         try {
             f.multiplier = saved.multiply(g);
+            refine(i.test(), true, f);
             try { exec(i.body(), f); } catch (ReturnSignal r) { thenRet = r.value; }
             thenLocals = new HashMap<>(f.locals);
             f.locals.clear();
             f.locals.putAll(before);
             f.multiplier = saved.multiply(Poly.ONE.subtract(g));
+            refine(i.test(), false, f);
             try { exec(i.orelse(), f); } catch (ReturnSignal r) { elseRet = r.value; }
             elseLocals = new HashMap<>(f.locals);
             if (thenRet != null || elseRet != null) {
@@ -380,8 +438,39 @@ public final class Interpreter {
         }
     }
 
+    /**
+     * Narrows optional values inside a branch: where `x is not None` holds (the test, or a conjunct of it, in the
+     * then-branch), x is its value; where `x is None` holds, x is None.
+     */
+    private void refine(PyExpr test, boolean holds, Frame f) {
+        if (holds && test instanceof PyExpr.BoolOp b && b.op().equals("and")) { for (PyExpr x : b.values()) refine(x, true, f); return; }
+        if (!holds && test instanceof PyExpr.BoolOp b && b.op().equals("or")) { for (PyExpr x : b.values()) refine(x, false, f); return; }
+        if (test instanceof PyExpr.UnaryOp u && u.op().equals("not")) { refine(u.operand(), !holds, f); return; }
+        if (!(test instanceof PyExpr.Compare c) || c.ops().size() != 1 || !(c.left() instanceof PyExpr.Name n)) return;
+        if (!(c.comparators().get(0) instanceof PyExpr.Constant k) || k.value() != PyExpr.Constant.NONE) return;
+        if (!(f.locals.get(n.id()) instanceof MaybeV m)) return;
+        boolean notNone = c.ops().get(0).equals("is not") == holds;
+        if (!c.ops().get(0).equals("is") && !c.ops().get(0).equals("is not")) return;
+        // every local naming the same optional value (causal_mask = attention_mask) is narrowed with it
+        for (var e : f.locals.entrySet()) if (e.getValue() instanceof MaybeV o && o.equals(m)) e.setValue(notNone ? m.value() : NoneV.NONE);
+    }
+
     private static Value merge(Value a, Value b, Poly g, PyStmt.If i) {
         if (a.equals(b) || a == b) return a;
+        // a value on one side, None on the other: optional
+        if (a instanceof NoneV && !(b instanceof NoneV || b instanceof UnknownV)) return b instanceof MaybeV m ? new MaybeV(m.value(), Poly.ONE.subtract(g).multiply(m.present())) : new MaybeV(b, Poly.ONE.subtract(g));
+        if (b instanceof NoneV && !(a instanceof UnknownV)) return a instanceof MaybeV m ? new MaybeV(m.value(), g.multiply(m.present())) : new MaybeV(a, g);
+        // the branch taken exactly where the optional value exists: the other side's value is None there
+        if (b instanceof MaybeV m && m.present().equals(g) && !(a instanceof MaybeV) && !(a instanceof UnknownV)) return new MaybeV(a, g);
+        if (a instanceof MaybeV m && m.present().equals(Poly.ONE.subtract(g)) && !(b instanceof MaybeV) && !(b instanceof UnknownV)) return new MaybeV(b, m.present());
+        if (a instanceof MaybeV x && b instanceof MaybeV y) {
+            Value v = merge(x.value(), y.value(), g, i);
+            if (!(v instanceof UnknownV)) return new MaybeV(v, g.multiply(x.present()).add(Poly.ONE.subtract(g).multiply(y.present())));
+        }
+        if (a instanceof BoolV x && b instanceof BoolV y) {
+            Poly ind = g.multiply(Poly.constant(x.value() ? 1 : 0)).add(Poly.ONE.subtract(g).multiply(Poly.constant(y.value() ? 1 : 0)));
+            return UnknownV.guarded("set on both sides of `" + text(i.test()) + "`, which depends on the sizes", ind);
+        }
         if (a instanceof TupleV x && b instanceof TupleV y && x.items().size() == y.items().size()) {
             List<Value> items = new ArrayList<>();
             for (int k = 0; k < x.items().size(); k++) items.add(merge(x.items().get(k), y.items().get(k), g, i));
@@ -389,6 +478,26 @@ public final class Interpreter {
         }
         if (a instanceof IntV x && b instanceof IntV y) return new IntV(g.multiply(x.value()).add(Poly.ONE.subtract(g).multiply(y.value())));
         if (a instanceof TensorV x && b instanceof TensorV y && x.shape().equals(y.shape())) return x.dtype() == y.dtype() ? x : new TensorV(x.shape(), x.dtype(), x.contiguous() && y.contiguous());
+        // shapes that differ: each differing size is weighted like an int (g·a + (1 − g)·b); with g an indicator
+        // (0 or 1), every product of such sizes evaluates exactly to one branch's value
+        if (a instanceof TensorV x && b instanceof TensorV y && x.rank() == y.rank() && x.dtype() == y.dtype()) {
+            List<Poly> dims = new ArrayList<>();
+            for (int k = 0; k < x.rank(); k++) {
+                Poly p = x.shape().get(k), q = y.shape().get(k);
+                dims.add(p.equals(q) ? p : g.multiply(p).add(Poly.ONE.subtract(g).multiply(q)));
+            }
+            return new TensorV(dims, x.dtype(), x.contiguous() && y.contiguous());
+        }
+        if (a instanceof DictV x && b instanceof DictV y) {
+            DictV out = new DictV();
+            java.util.Set<Object> keys = new java.util.LinkedHashSet<>(x.items().keySet());
+            keys.addAll(y.items().keySet());
+            for (Object k : keys) {
+                Value p = x.items().get(k), q = y.items().get(k);
+                out.items().put(k, p == null ? new MaybeV(q, Poly.ONE.subtract(g)) : q == null ? new MaybeV(p, g) : merge(p, q, g, i));
+            }
+            return out;
+        }
         return new UnknownV("differs between the branches of `" + text(i.test()) + "`");
     }
 
@@ -399,6 +508,7 @@ public final class Interpreter {
 
     private void execFor(PyStmt.For fo, Frame f) {
         Value it = eval(fo.iter(), f);
+        f.rest = null;
         List<Value> items = iterate(it);
         if (items == null && it instanceof RepeatedV r) {
             Poly saved = f.multiplier;
@@ -408,6 +518,22 @@ public final class Interpreter {
                 exec(fo.body(), f);
             } catch (BreakSignal | ContinueSignal b) {
                 throw new Unanalysable("break/continue in a loop over " + r.count().toFormula() + " repeated elements");
+            } finally {
+                f.multiplier = saved;
+            }
+            return;
+        }
+        if (items == null && it instanceof TensorV t && t.rank() > 0) {
+            // rows of a tensor with a symbolic first dimension (the experts nonzero() found): one row stands for all
+            Poly saved = f.multiplier;
+            f.multiplier = f.multiplier.multiply(t.shape().get(0));
+            try {
+                assign(fo.target(), new TensorV(t.shape().subList(1, t.rank()), t.dtype(), true, null, null, t.fill(), null, t.indexBound()), f);
+                exec(fo.body(), f);
+            } catch (ContinueSignal c) {
+                throw new Unanalysable("continue in a loop over " + t.shape().get(0).toFormula() + " rows whose condition depends on the data");
+            } catch (BreakSignal b) {
+                throw new Unanalysable("break in a loop over " + t.shape().get(0).toFormula() + " rows");
             } finally {
                 f.multiplier = saved;
             }
@@ -553,7 +679,7 @@ public final class Interpreter {
         if (e instanceof PyExpr.NamedExpr ne) { Value v = eval(ne.value(), f); assign(ne.target(), v, f); return v; }
         if (e instanceof PyExpr.Lambda l) {
             PyStmt.FunctionDef fd = new PyStmt.FunctionDef("<lambda>", l.params(), List.of(new PyStmt.Return(l.body(), l.span())), List.of(), null, l.span().startLine(), l.span());
-            return new FuncV(fd, f.module, f.owner, null);
+            return new FuncV(fd, f.module, f.owner, null, f.locals);
         }
         if (e instanceof PyExpr.Starred s) return eval(s.value(), f);
         if (e instanceof PyExpr.Unsupported u) throw new Unanalysable("unsupported expression (" + u.kind() + "): " + u.text());
@@ -683,17 +809,18 @@ public final class Interpreter {
     }
 
     Value attribute(Value obj, String attr, Frame f) {
+        // an optional value is read where it exists (the reads sit behind `is not None` tests)
+        if (obj instanceof MaybeV m) return attribute(m.value(), attr, f);
         if (obj instanceof ObjectV o) {
             Value v = o.attrs.get(attr);
             if (v != null) return v;
-            if (o.attrs.containsKey("__cache_past__")) {
-                if (attr.equals("self_attention_cache")) return o;
-                return new BoundMethodV(o, attr);
-            }
+            if (o.attrs.containsKey("__cache_past__")) return ops.cacheAttribute(o, attr);
             Optional<FuncV> m = method(o.className, attr, o);
             if (m.isPresent()) return m.get();
             Value cls = classAttribute(o.className, attr);
             if (cls != null) return cls;
+            // a subclass of a library module (OPTLearnedPositionalEmbedding(nn.Embedding)): its weight and arguments
+            if (o.attrs.get("__base_module__") instanceof ExternalModuleV base) return ops.externalModuleAttribute(base, attr);
             if (attr.equals("training")) return new BoolV(false);
             if (attr.equals("config") || attr.equals("dtype") || attr.equals("device")) return attr.equals("dtype") ? new DTypeV(DType.ACTIVATION) : new StrV(attr);
             if (attr.equals("_attn_implementation")) return new StrV(options.attnImplementation());
@@ -702,6 +829,8 @@ public final class Interpreter {
         }
         if (obj instanceof ConfigV c) {
             if (attr.equals("_attn_implementation")) return new StrV(options.attnImplementation());
+            // PretrainedConfig methods: a decoder-only model's text config is the config itself
+            if (attr.equals("get_text_config")) return new BoundMethodV(c, attr);
             return c.env.get(attr).orElseGet(() -> Builtins.configDefault(attr).orElse(
                     new UnknownV("config has no field '" + attr + "' (give it in config.json or with --set " + attr + "=...)")));
         }
@@ -743,9 +872,20 @@ public final class Interpreter {
     static boolean isCacheClass(String q) { return q.startsWith("transformers.cache_utils.") && q.endsWith("Cache"); }
 
     /** A method found on the class or its bases in the source, bound to self. */
+    /**
+     * Methods of the framework's base classes that the forward path of some models calls and that are traced from
+     * the source (BERT's self.get_extended_attention_mask in 4.x): they build tensors, unlike the rest of the framework.
+     */
+    static final Map<String, String> TRACED_FRAMEWORK_METHODS = Map.of(
+            "get_extended_attention_mask", "transformers.modeling_utils.ModuleUtilsMixin",
+            "invert_attention_mask", "transformers.modeling_utils.ModuleUtilsMixin");
+
     Optional<FuncV> method(String cls, String name, Value self) {
-        for (String c : mro(cls)) {
-            if (isFramework(c)) continue;
+        List<String> order = mro(cls);
+        String extra = TRACED_FRAMEWORK_METHODS.get(name);
+        if (extra != null && order.stream().anyMatch(c -> c.endsWith(".PreTrainedModel"))) { order = new ArrayList<>(order); order.add(extra); }
+        for (String c : order) {
+            if (isFramework(c) && !c.equals(extra)) continue;
             var decl = src.classDecl(c);
             if (decl.isEmpty()) continue;
             for (PyStmt s : decl.get().def().body()) {
@@ -806,6 +946,8 @@ public final class Interpreter {
             if (!seen.add(c)) continue;
             String n = normalizeModule(c);
             if (n.equals(t)) return true;
+            // a torch.nn library module (nn.Embedding, nn.Linear) is a torch.nn.Module
+            if (t.equals(NN_MODULE) && TorchOps.canonicalModule(c) != null) return true;
             if (isFramework(c)) {
                 if (t.equals(NN_MODULE) && c.endsWith(".PreTrainedModel")) return true;
                 if (!c.startsWith("torch.")) continue;
@@ -874,10 +1016,14 @@ public final class Interpreter {
     /** Environment probes answered for the default inference target (eager PyTorch, no tracing or compiling). */
     private static Value probe(String qualified) {
         String name = qualified.substring(qualified.lastIndexOf('.') + 1);
+        // other accelerators and optional packages (xpu, npu, hpu, mlu, kernels, ...) are absent on the default target
+        if (qualified.startsWith("transformers.utils.import_utils.") && name.startsWith("is_") && name.endsWith("_available")
+                && !Set.of("is_torch_available", "is_torch_sdpa_available", "is_torch_cuda_available").contains(name)) return new BoolV(false);
         return switch (name) {
             case "is_torchdynamo_compiling", "is_torch_fx_proxy", "is_tracing", "is_torch_flex_attn_available", "is_torch_xla_available",
                  "is_torchdynamo_exporting", "is_flash_attn_2_available", "is_flash_attn_greater_or_equal_2_10" -> new BoolV(false);
             case "is_torch_greater_or_equal", "is_torch_sdpa_available" -> new BoolV(true);
+            case "get_torch_version" -> new StrV(TORCH_VERSION);
             default -> null;
         };
     }
@@ -885,17 +1031,13 @@ public final class Interpreter {
     Value callFunction(FuncV fv, List<Value> args, Map<String, Value> kwargs, Frame caller, PyExpr.Call site) {
         Value probed = fv.self() == null ? probe(fv.module() + "." + fv.def().name()) : null;
         if (probed != null) return probed;
+        kwargs = decoratedKwargs(fv, args, kwargs);
         Frame f = new Frame(fv.module(), fv.self(), fv.owner(), caller.rec, false, caller.multiplier,
                 fv.def().name() + " (line " + fv.def().defLine() + ")");
+        if (fv.closure() != null) f.locals.putAll(fv.closure());
         bindParams(fv.def().params(), fv.self() == null ? args : args, kwargs, f, fv.self() != null);
         if (caller.rec != null && !fv.def().name().equals("<lambda>")) {
             caller.rec.inlined(fv.def().name() + " (lines " + fv.def().span().startLine() + "-" + fv.def().span().endLine() + ")");
-        }
-        for (PyExpr d : fv.def().decorators()) {
-            String dn = text(d);
-            if (dn.contains("no_grad") || dn.contains("torch.jit") || dn.contains("staticmethod") || dn.contains("classmethod")
-                    || dn.contains("can_return_tuple") || dn.contains("deprecate_kwarg") || dn.contains("add_start_docstrings")
-                    || dn.contains("replace_return_docstrings") || dn.contains("add_code_sample_docstrings") || dn.contains("wraps")) continue;
         }
         try {
             exec(fv.def().body(), f);
@@ -974,9 +1116,44 @@ public final class Interpreter {
     }
 
     /** Calls a module: one composite reference in the caller, the callee traced into its own analysis. */
+    /**
+     * What the Hugging Face decorators of a function do to its arguments on the default path (the function itself
+     * is traced undecorated): @check_model_inputs fills use_cache from the config when the caller leaves it out;
+     * @deprecate_kwarg renames an old keyword to its new name. The others (@can_return_tuple, @auto_docstring,
+     * @dynamic_rope_update with the default RoPE, @use_kernel_forward_from_hub without the kernels package,
+     * @torch.no_grad) leave the inference path as it is.
+     */
+    Map<String, Value> decoratedKwargs(FuncV fn, List<Value> args, Map<String, Value> kwargs) {
+        Map<String, Value> out = kwargs;
+        for (PyExpr d : fn.def().decorators()) {
+            PyExpr callee = d instanceof PyExpr.Call c ? c.func() : d;
+            String name = text(callee);
+            name = name.substring(name.lastIndexOf('.') + 1);
+            if (name.equals("check_model_inputs")) {
+                List<Params.Param> ps = fn.def().params().params();
+                int idx = -1;
+                for (int k = 0; k < ps.size(); k++) if (ps.get(k).name().equals("use_cache")) idx = k - 1; // self
+                boolean given = out.get("use_cache") != null && !(out.get("use_cache") instanceof NoneV) || idx >= 0 && idx < args.size() && !(args.get(idx) instanceof NoneV);
+                Value uc = config.get("use_cache").orElse(null);
+                if (idx >= 0 && !given && uc != null) { out = new LinkedHashMap<>(out); out.put("use_cache", uc); }
+            }
+            if (name.equals("deprecate_kwarg") && d instanceof PyExpr.Call c && !c.args().isEmpty() && c.args().get(0) instanceof PyExpr.Constant k0
+                    && k0.value() instanceof String old) {
+                String renamed = null;
+                for (PyExpr.Keyword kw : c.keywords()) if ("new_name".equals(kw.name()) && kw.value() instanceof PyExpr.Constant nv && nv.value() instanceof String ns) renamed = ns;
+                if (renamed != null && out.containsKey(old) && !out.containsKey(renamed)) {
+                    out = new LinkedHashMap<>(out);
+                    out.put(renamed, out.remove(old));
+                }
+            }
+        }
+        return out;
+    }
+
     Value callModule(ObjectV m, List<Value> args, Map<String, Value> kwargs, Frame caller, PyExpr.Call site) {
         Optional<FuncV> fwd = method(m.className, "forward", m);
         if (fwd.isEmpty()) throw new Unanalysable(m.className + " has no forward()");
+        kwargs = decoratedKwargs(fwd.get(), args, kwargs);
         // every input dimension is a parameter of the callee's analysis, bound here to the caller's sizes
         Map<String, Poly> dimArgs = new LinkedHashMap<>();
         List<Value> symArgs = new ArrayList<>();
@@ -1040,7 +1217,7 @@ public final class Interpreter {
                 sig.append(global ? d.toFormula() : "?").append(',');
             }
             sig.append(']');
-            return new TensorV(dims, t.dtype(), t.contiguous());
+            return new TensorV(dims, t.dtype(), t.contiguous(), null, null, t.fill());
         }
         if (v instanceof TupleV tv) {
             List<Value> items = new ArrayList<>();
@@ -1101,7 +1278,7 @@ public final class Interpreter {
     public void traceRoot(ObjectV root, List<Value> args, Map<String, Value> kwargs) {
         Optional<FuncV> fwd = method(root.className, "forward", root);
         if (fwd.isEmpty()) throw new Unanalysable(root.className + " has no forward()");
-        traceTwin(root, args, kwargs, fwd.get());
+        traceTwin(root, args, decoratedKwargs(fwd.get(), args, kwargs), fwd.get());
     }
 
     // ---------------------------------------------------------------- operators
@@ -1110,7 +1287,17 @@ public final class Interpreter {
         if (a instanceof TensorV || b instanceof TensorV) return ops.tensorBinary(a, op, b, f, inPlace);
         if (a instanceof UnknownV u) return u;
         if (b instanceof UnknownV u) return u;
-        if (a instanceof IntV x && b instanceof IntV y) return intBinary(x.value(), op, y.value());
+        if (a instanceof IntV x && b instanceof IntV y) {
+            // config sizes that divide with this config's values (head_dim // 2 in RoPE) divide exactly
+            if (op.equals("//") && !y.value().isZero()) {
+                Poly q = x.value().divide(y.value());
+                if (!exactOrFloor(x.value(), y.value()).equals(q) && configIntegral(q)) {
+                    if (f != null && f.rec != null) f.rec.condition("`" + q.toFormula() + "` is an integer with this config's values (the sizes divide)");
+                    return new IntV(q);
+                }
+            }
+            return intBinary(x.value(), op, y.value());
+        }
         if (a instanceof BoolV x && b instanceof BoolV y && (op.equals("^") || op.equals("&") || op.equals("|"))) {
             return new BoolV(op.equals("^") ? x.value() != y.value() : op.equals("&") ? x.value() && y.value() : x.value() || y.value());
         }
@@ -1236,6 +1423,11 @@ public final class Interpreter {
 
     private Value compareOne(Value a, String op, Value b, Frame f) {
         if (op.equals("is") || op.equals("is not")) {
+            MaybeV opt = a instanceof MaybeV m && b instanceof NoneV ? m : b instanceof MaybeV m && a instanceof NoneV ? m : null;
+            if (opt != null) {
+                Poly present = opt.present();
+                return UnknownV.guarded("whether an optional value is None depends on the sizes", op.equals("is not") ? present : Poly.ONE.subtract(present));
+            }
             boolean same = a == b || (a instanceof NoneV && b instanceof NoneV) || (a instanceof BoolV x && b instanceof BoolV y && x.value() == y.value());
             boolean againstNone = a instanceof NoneV || b instanceof NoneV;
             boolean knownNotNone = (a instanceof UnknownV ua && !ua.maybeNone()) || (b instanceof UnknownV ub && !ub.maybeNone());
@@ -1261,6 +1453,11 @@ public final class Interpreter {
             double x = num(a), y = num(b);
             if (Double.isNaN(x) || Double.isNaN(y)) return new UnknownV("comparison of symbolic floats");
             return new BoolV(switch (op) { case "==" -> x == y; case "!=" -> x != y; case "<" -> x < y; case "<=" -> x <= y; case ">" -> x > y; default -> x >= y; });
+        }
+        if (a instanceof StrV x && b instanceof StrV y && VERSION.matcher(x.value()).matches() && VERSION.matcher(y.value()).matches()
+                && List.of("<", "<=", ">", ">=").contains(op)) {
+            int cmp = compareVersions(x.value(), y.value());
+            return new BoolV(switch (op) { case "<" -> cmp < 0; case "<=" -> cmp <= 0; case ">" -> cmp > 0; default -> cmp >= 0; });
         }
         boolean eq = valueEquals(a, b);
         if (op.equals("==")) return new BoolV(eq);
@@ -1297,6 +1494,32 @@ public final class Interpreter {
         return r;
     }
 
+    /** Whether q, a formula over config integers only, is an integer with this config's values. */
+    private boolean configIntegral(Poly q) {
+        if (q.symbols().isEmpty() || !q.symbols().stream().allMatch(x -> x.startsWith("config."))) return false;
+        try {
+            return q.evaluate(x -> {
+                Object c = config.values().get(config.canonical(x.substring(7)));
+                if (c instanceof Long l) return Rational.of(l);
+                throw new Poly.UnboundSymbolException(x);
+            }).isInteger();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("\\d+(\\.\\d+)*([.+a-z].*)?");
+
+    /** Release versions compared component by component (version.parse(torch.__version__) < version.parse("2.2.0")). */
+    static int compareVersions(String a, String b) {
+        String[] x = a.split("[^0-9]+"), y = b.split("[^0-9]+");
+        for (int i = 0; i < Math.max(x.length, y.length) && i < 3; i++) {
+            long p = i < x.length && !x[i].isEmpty() ? Long.parseLong(x[i]) : 0, q = i < y.length && !y[i].isEmpty() ? Long.parseLong(y[i]) : 0;
+            if (p != q) return Long.compare(p, q);
+        }
+        return 0;
+    }
+
     /** [a op b] as a polynomial in positive(): exact for integers. */
     static Poly indicator(Poly a, String op, Poly b) {
         Poly d = a.subtract(b);
@@ -1324,9 +1547,14 @@ public final class Interpreter {
         return a.equals(b);
     }
 
+    Boolean containsValue(Value container, Value item) { return contains(container, item); }
+
     private Boolean contains(Value container, Value item) {
         Object k = key(item);
         if (container instanceof StrV s && item instanceof StrV x) return s.value().contains(x.value());
+        if (container instanceof RepeatedV r && (r.element() instanceof BoolV || r.element() instanceof StrV || r.element() instanceof IntV i && i.isConstant())) {
+            return valueEquals(r.element(), item);
+        }
         if (container instanceof DictV d) return d.items().containsKey(k);
         List<Value> items = iterate(container);
         if (items == null) return null;

@@ -37,6 +37,9 @@ final class TorchOps {
 
     static Poly bytes(TensorV t) { return t.numel().multiply(t.dtype().size()); }
 
+    /** What copying t reads from memory: its distinct elements (a broadcast view repeats them). */
+    static Poly sourceBytes(TensorV t) { return t.broadcastFrom() == null ? bytes(t) : t.broadcastFrom().multiply(t.dtype().size()); }
+
     // ------------------------------------------------------------ shapes
 
     static Poly prod(List<Poly> dims) { Poly p = Poly.ONE; for (Poly d : dims) p = p.multiply(d); return p; }
@@ -90,11 +93,20 @@ final class TorchOps {
         if (op.equals("@")) return matmul(a, b, f, "a @ b");
         if (a instanceof UnknownV u) throw new Unanalysable(u.reason());
         if (b instanceof UnknownV u) throw new Unanalysable(u.reason());
+        // an index below its bound compared with a size at or above it (expert_idx == self.num_experts): decided
+        if ((op.equals("==") || op.equals("!=")) && a instanceof TensorV t && t.rank() == 0 && t.indexBound() != null && b instanceof IntV i
+                && Boolean.TRUE.equals(Truth.compare(i.value(), ">=", t.indexBound()))) return new BoolV(op.equals("!="));
         List<Poly> sa = a instanceof TensorV t ? t.shape() : List.of(), sb = b instanceof TensorV t ? t.shape() : List.of();
         List<Poly> shape = broadcast(sa, sb);
         boolean cmp = List.of("==", "!=", "<", "<=", ">", ">=").contains(op);
         DType dt = cmp ? DType.BOOL : resultType(a, b);
-        TensorV out = new TensorV(shape, dt, true);
+        Poly start = null;
+        if (a instanceof TensorV t && t.arangeStart() != null && b instanceof IntV i && (op.equals("+") || op.equals("-")))
+            start = op.equals("+") ? t.arangeStart().add(i.value()) : t.arangeStart().subtract(i.value());
+        if (b instanceof TensorV t && t.arangeStart() != null && a instanceof IntV i && op.equals("+")) start = t.arangeStart().add(i.value());
+        // x > 0 and x != 0 of counts (nonnegative) are nonzero where x is
+        Poly nz = a instanceof TensorV t && t.nonzeros() != null && Interpreter.num(b) == 0 && (op.equals(">") || op.equals("!=")) ? t.nonzeros() : null;
+        TensorV out = new TensorV(shape, dt, true, start, null, fillOf(a, op, b), nz, null);
         Poly read = Poly.ZERO;
         for (Value v : List.of(a, b)) if (v instanceof TensorV t && t.rank() > 0) read = read.add(bytes(t));
         basic(f, (inPlace ? "in-place " : "") + opName(op), "element-wise " + opName(op), FlopClass.VECTOR, out.numel(), read, bytes(out),
@@ -143,6 +155,11 @@ final class TorchOps {
     // ------------------------------------------------------------ indexing
 
     Value getItem(Value v, PyExpr index, Frame f) {
+        // a view of an optional tensor is optional alike
+        if (v instanceof MaybeV m && m.value() instanceof TensorV t) {
+            Value r = tensorIndex(t, in.eval(index, f), f);
+            return r instanceof TensorV ? new MaybeV(r, m.present()) : r;
+        }
         if (v instanceof TensorV t) return tensorIndex(t, in.eval(index, f), f);
         Value idx = in.eval(index, f);
         if (v instanceof UnknownV u) return u;
@@ -194,6 +211,11 @@ final class TorchOps {
     }
 
     private Value tensorIndex(TensorV t, Value idx, Frame f) {
+        // an element of a known integer range (cache_position[0], cache_position[-1]) is a size
+        if (t.arangeStart() != null && t.rank() == 1 && idx instanceof IntV i && i.isConstant()) {
+            long k = i.value().constantValue().num().longValueExact();
+            return new IntV(k >= 0 ? t.arangeStart().add(Poly.constant(k)) : t.arangeStart().add(t.shape().get(0)).add(Poly.constant(k)));
+        }
         List<Value> parts = idx instanceof TupleV tp ? tp.items() : List.of(idx);
         int consumed = 0;
         for (Value p : parts) if (!(p instanceof NoneV) && !(p instanceof EllipsisV)) consumed++;
@@ -201,6 +223,8 @@ final class TorchOps {
         int dim = 0;
         boolean view = true, contiguous = t.contiguous();
         Poly gathered = null;
+        boolean advanced = false;
+        Poly selected = Poly.ONE; // how many slices of the first dimension one element of the result stands for
         for (Value p : parts) {
             if (p instanceof EllipsisV) {
                 int keep = t.rank() - consumed;
@@ -216,27 +240,52 @@ final class TorchOps {
                 out.add(len);
             } else if (p instanceof IntV) {
                 if (dim > 0) contiguous = false;
+                selected = selected.multiply(size);
             } else if (p instanceof ListV l) {
                 out.add(Poly.constant(l.items().size()));
                 view = false;
             } else if (p instanceof TensorV it) {
                 if (it.dtype() == DType.BOOL) throw new Unanalysable("boolean-mask indexing: the result size depends on the data");
-                out.addAll(it.shape());
+                // several index tensors broadcast together: their shape appears once
+                if (!advanced) out.addAll(it.shape());
+                if (it.rank() == 0) selected = selected.multiply(size);
+                advanced = true;
                 view = false;
-                gathered = it.numel();
+                gathered = gathered == null ? it.numel() : gathered.add(it.numel());
             } else {
                 throw new Unanalysable("tensor index " + Interpreter.describe(p));
             }
             dim++;
         }
         while (dim < t.rank()) out.add(t.shape().get(dim++));
-        TensorV result = new TensorV(out, t.dtype(), view ? contiguous : true);
+        TensorV result = new TensorV(out, t.dtype(), view ? contiguous : true, null, null, t.fill(), null, t.indexBound());
+        if (t.nonzeros() != null && !selected.equals(Poly.ONE) && prod(out).multiply(selected).equals(t.numel())) {
+            // one slice of a routing mask (one expert's row): with balanced routing it holds its share of the nonzeros
+            balanced(f);
+            result = new TensorV(out, t.dtype(), result.contiguous(), null, null, t.fill(), t.nonzeros().divide(selected), t.indexBound());
+        }
         if (!view) {
             Poly idxBytes = gathered == null ? Poly.ZERO : gathered.multiply(Poly.constant(8));
             basic(f, "advanced indexing (gather)", "index (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(result).add(idxBytes), bytes(result),
                     "indexing with a list or tensor copies the selected elements " + ExprText.shape(out));
         }
         return result;
+    }
+
+    /** States the routing assumption in the document of the module being traced. */
+    private static void balanced(Frame f) {
+        f.rec.condition("balanced routing (an assumption): the experts share the routed tokens evenly, each receiving "
+                + "batch_size·seq_len·top_k / num_experts of them, so every expert receives tokens and its weights are read");
+    }
+
+    /** nonzero(): one row of indices per nonzero element, as many as are known to be nonzero. */
+    private TensorV nonzero(TensorV t, Frame f) {
+        if (t.nonzeros() == null) throw new Unanalysable("nonzero() of a tensor whose nonzero count depends on the data");
+        Poly bound = Poly.ZERO;
+        for (Poly d : t.shape()) bound = d; // indices of a 1-D tensor are below its size
+        TensorV out = new TensorV(List.of(t.nonzeros(), Poly.constant(t.rank())), DType.INT64, true, null, null, null, null, t.rank() == 1 ? bound : null);
+        basic(f, "nonzero", "index selection", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(out), "reads the tensor, writes the indices of its " + t.nonzeros().toFormula() + " nonzero elements");
+        return out;
     }
 
     static Poly sliceLength(Poly size, SliceV s) {
@@ -300,6 +349,7 @@ final class TorchOps {
             case "torch.int32", "torch.int": return new DTypeV(DType.INT32);
             case "torch.bool": return new DTypeV(DType.BOOL);
             case "math.pi": return new FloatV(Math.PI);
+            case "torch.__version__": return new StrV(Interpreter.TORCH_VERSION);
             case "math.e": return new FloatV(Math.E);
             case "math.inf", "float.inf": return new FloatV(Double.POSITIVE_INFINITY);
             default: return n.isEmpty() ? null : new ExternalV(q);
@@ -402,7 +452,11 @@ final class TorchOps {
         if (mod != null) return newExternalModule(mod, args, kw);
         String n = q.replace("torch.nn.functional.", "F.").replace("torch.functional.", "torch.");
         Value a0 = args.isEmpty() ? null : args.get(0);
-        if (Interpreter.isCacheClass(q)) return newCache(q, Poly.ZERO);
+        if (Interpreter.isCacheClass(q)) {
+            ObjectV c = newCache(q, Poly.ZERO);
+            if (kw.get("config") instanceof ConfigV cv) slidingWindow(c, cv.env);
+            return c;
+        }
         if (n.startsWith("transformers.cache_utils.") && n.endsWith(".from_legacy_cache")) {
             return newCache(n.substring(0, n.lastIndexOf('.')), legacyLength(a0));
         }
@@ -430,7 +484,64 @@ final class TorchOps {
                 return out;
             }
             case "torch.cat", "torch.concat", "torch.stack": return cat(n, args, kw, f);
+            case "torch.all", "torch.any": return callMethod(a0, n.substring(6), args.subList(1, args.size()), kw, f);
+            case "torch.topk": return callMethod(a0, "topk", args.subList(1, args.size()), kw, f);
+            case "torch.greater", "torch.gt", "torch.ne", "torch.eq", "torch.lt", "torch.ge", "torch.le", "torch.greater_equal", "torch.less":
+                return tensorBinary(a0, switch (n.substring(6)) { case "greater", "gt" -> ">"; case "ne" -> "!="; case "eq" -> "=="; case "lt", "less" -> "<";
+                    case "ge", "greater_equal" -> ">="; default -> "<="; }, args.get(1), f, false);
+            case "F.one_hot": {
+                TensorV idx = tensor(a0, n);
+                Value classes = args.size() > 1 ? args.get(1) : kw.get("num_classes");
+                if (!(classes instanceof IntV e)) throw new Unanalysable("one_hot without a known number of classes");
+                List<Poly> sh = new ArrayList<>(idx.shape());
+                sh.add(e.value());
+                // exactly one 1 per index
+                TensorV out = new TensorV(sh, DType.INT64, true, null, null, null, idx.numel(), null);
+                basic(f, "one_hot", "tensor creation", FlopClass.VECTOR, Poly.ZERO, bytes(idx), bytes(out), "writes a one-hot row of " + e.value().toFormula() + " int64 per index");
+                return out;
+            }
+            case "torch.max", "torch.min":
+                // with two tensors: element-wise; with one: a reduction
+                if (args.size() > 1 && (args.get(1) instanceof TensorV || isNumber(args.get(1)))) return tensorBinary(a0, "max", args.get(1), f, false);
+                return callMethod(a0, n.substring(6), args.subList(1, args.size()), kw, f);
+            case "torch.cumsum": return elementwise(f, "cumsum", tensor(a0, n), 1, null);
+            case "torch.gather": {
+                // out[i][j] = input[i][index[i][j]]: the shape of the index; reads the gathered elements and the int64 indices
+                TensorV src = tensor(a0, n), idx = tensor(args.size() > 2 ? args.get(2) : kw.get("index"), n);
+                TensorV out = new TensorV(idx.shape(), src.dtype(), true);
+                basic(f, "gather", "index (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(out).add(idx.numel().multiply(Poly.constant(8))), bytes(out),
+                        "gathers " + ExprText.shape(idx.shape()) + " elements along a dimension");
+                return out;
+            }
+            case "inspect.signature": {
+                // the parameters of a function in the source (apply_chunking_to_forward counts them)
+                ObjectV sig = new ObjectV("inspect.Signature");
+                DictV ps = new DictV();
+                if (a0 instanceof FuncV fv) {
+                    List<io.flopscope.analyzer.ast.Params.Param> params = fv.def().params().params();
+                    for (int i = fv.self() != null ? 1 : 0; i < params.size(); i++) ps.items().put(params.get(i).name(), new StrV(params.get(i).name()));
+                    sig.attrs.put("parameters", ps);
+                    return sig;
+                }
+                throw new Unanalysable("inspect.signature of " + Interpreter.describe(a0));
+            }
+            case "packaging.version.parse", "packaging.version.Version": return a0 instanceof StrV ? a0 : new UnknownV("version of " + Interpreter.describe(a0));
+            case "torch.outer", "torch.ger": {
+                // an outer product is a broadcast multiply (aten::outer decomposes to mul): 1 FLOP per output element
+                TensorV x = tensor(a0, n), y = tensor(args.get(1), n);
+                TensorV out = new TensorV(List.of(x.shape().get(0), y.shape().get(0)), resultType(x, y), true);
+                basic(f, "outer", "element-wise mul (outer product)", FlopClass.VECTOR, out.numel(), bytes(x).add(bytes(y)), bytes(out),
+                        "1 FLOP per output element of " + ExprText.shape(out.shape()));
+                return out;
+            }
             case "torch.where": {
+                if (args.size() == 1) {
+                    // torch.where(mask) = mask.nonzero(as_tuple=True): one index tensor per dimension
+                    TensorV t = tensor(a0, n), rows = nonzero(t, f);
+                    List<Value> out = new ArrayList<>();
+                    for (int i = 0; i < t.rank(); i++) out.add(new TensorV(List.of(t.nonzeros()), DType.INT64, true, null, null, null, null, t.shape().get(i)));
+                    return new TupleV(out);
+                }
                 if (args.size() < 3) throw new Unanalysable("torch.where with one argument: the result size depends on the data");
                 List<Poly> s = broadcast(broadcast(shapeOf(args.get(0)), shapeOf(args.get(1))), shapeOf(args.get(2)));
                 TensorV out = new TensorV(s, resultType(args.get(1), args.get(2)), true);
@@ -495,6 +606,29 @@ final class TorchOps {
 
     private static double num(Value v, double dflt) { return v == null ? dflt : Interpreter.num(v); }
 
+    private static boolean isNumber(Value v) { return Interpreter.isNumber(v); }
+
+    private static Double numOrNull(Value v) {
+        double d = v == null ? Double.NaN : v instanceof TensorV t && t.fill() != null ? t.fill() : Interpreter.num(v);
+        return Double.isNaN(d) ? null : d;
+    }
+
+    /** The element value of a ⊙ b when both are known everywhere (a filled tensor or a number), else null. */
+    private static Double fillOf(Value a, String op, Value b) {
+        Double x = numOrNull(a), y = numOrNull(b);
+        if (x == null || y == null || !(a instanceof TensorV || b instanceof TensorV)) return null;
+        if (a instanceof TensorV t && t.fill() == null || b instanceof TensorV u && u.fill() == null) return null;
+        double r;
+        switch (op) {
+            case "+": r = x + y; break; case "-": r = x - y; break; case "*": r = x * y; break; case "/": r = x / y; break;
+            case "==": r = x.equals(y) ? 1 : 0; break; case "!=": r = x.equals(y) ? 0 : 1; break;
+            case "<": r = x < y ? 1 : 0; break; case "<=": r = x <= y ? 1 : 0; break; case ">": r = x > y ? 1 : 0; break; case ">=": r = x >= y ? 1 : 0; break;
+            case "&": r = x != 0 && y != 0 ? 1 : 0; break; case "|": r = x != 0 || y != 0 ? 1 : 0; break;
+            default: return null;
+        }
+        return r;
+    }
+
     private static TensorV tensor(Value v, String what) {
         if (v instanceof TensorV t) return t;
         if (v instanceof UnknownV u) throw new Unanalysable(u.reason());
@@ -522,7 +656,9 @@ final class TorchOps {
             for (Value d : dims) shape.add(dimOf(d));
             dt = dtypeArg(kw, n.equals("torch.full") && args.size() > 1 && args.get(1) instanceof BoolV ? DType.BOOL : DType.ACTIVATION);
         }
-        TensorV out = new TensorV(shape, dt, true);
+        Double fill = n.startsWith("torch.ones") ? Double.valueOf(1) : n.startsWith("torch.zeros") ? Double.valueOf(0)
+                : n.startsWith("torch.full") && args.size() > 1 ? numOrNull(args.get(1)) : null;
+        TensorV out = new TensorV(shape, dt, true, null, null, fill);
         boolean fills = !n.startsWith("torch.empty");
         basic(f, n.substring(6), "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, fills ? bytes(out) : Poly.ZERO,
                 fills ? "writes every element of " + ExprText.shape(shape) : "allocates " + ExprText.shape(shape) + " without writing");
@@ -545,7 +681,7 @@ final class TorchOps {
             len = q.isConstant() ? Poly.constant(io.flopscope.formula.Rational.of(q.constantValue().ceil()))
                     : q.terms().size() == 1 || q.terms().values().stream().allMatch(io.flopscope.formula.Rational::isInteger) ? q : Poly.ceil(q);
         }
-        TensorV out = new TensorV(List.of(len), dtypeArg(kw, DType.INT64), true);
+        TensorV out = new TensorV(List.of(len), dtypeArg(kw, DType.INT64), true, stepV == null || stepV instanceof NoneV ? start : null);
         basic(f, "arange", "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, bytes(out), "writes " + len.toFormula() + " indices");
         return out;
     }
@@ -603,6 +739,11 @@ final class TorchOps {
         if (mask instanceof TensorV m) {
             basic(f, "attention mask", "mask read inside SDPA", FlopClass.VECTOR, bh.multiply(ql).multiply(kl), bytes(m), Poly.ZERO,
                     "the fused kernel reads the mask and adds it to every score");
+        } else if (mask instanceof MaybeV o && o.value() instanceof TensorV m) {
+            // a mask that exists only where present = 1 (else SDPA runs with is_causal and no mask)
+            Poly w = o.present();
+            basic(f, "attention mask", "mask read inside SDPA", FlopClass.VECTOR, w.multiply(bh).multiply(ql).multiply(kl), w.multiply(bytes(m)), Poly.ZERO,
+                    "where the mask exists (" + w.toFormula() + "), the fused kernel reads it and adds it to every score");
         }
         List<Poly> out = new ArrayList<>(q.shape().subList(0, r - 1));
         out.add(dv);
@@ -612,10 +753,27 @@ final class TorchOps {
     // ------------------------------------------------------------ Hugging Face caches
 
     /** A cache object holding past keys and values of one length for every layer (0 when created empty). */
-    private static ObjectV newCache(String cls, Poly past) {
+    static ObjectV newCache(String cls, Poly past) {
         ObjectV o = new ObjectV(cls);
         o.attrs.put("__cache_past__", new IntV(past));
         return o;
+    }
+
+    /**
+     * transformers 5.x: DynamicCache(config=...) gives sliding-window layers when the config has a sliding window
+     * (or an attention chunk size): they keep the last window − 1 tokens. Layers of mixed kinds are not modelled.
+     */
+    static void slidingWindow(ObjectV cache, ConfigEnv env) {
+        Value w = env.get("sliding_window").orElse(NoneV.NONE);
+        if (!(w instanceof IntV)) w = env.get("attention_chunk_size").orElse(NoneV.NONE);
+        if (!(w instanceof IntV window)) return;
+        Value types = env.get("layer_types").orElse(NoneV.NONE);
+        List<Value> items = types instanceof ListV l ? l.items() : types instanceof TupleV t ? t.items() : types instanceof RepeatedV r ? List.of(r.element()) : List.of();
+        boolean allSliding = items.stream().allMatch(x -> x instanceof StrV sv && (sv.value().equals("sliding_attention") || sv.value().equals("chunked_attention")));
+        boolean noneSliding = !items.isEmpty() && items.stream().noneMatch(x -> x instanceof StrV sv && (sv.value().equals("sliding_attention") || sv.value().equals("chunked_attention")));
+        if (noneSliding) return;
+        if (!allSliding) { cache.attrs.put("__cache_mixed__", new BoolV(true)); return; }
+        cache.attrs.put("__cache_window__", window);
     }
 
     private static Poly legacyLength(Value legacy) {
@@ -625,12 +783,32 @@ final class TorchOps {
         throw new Unanalysable("cannot read the length of the legacy cache " + Interpreter.describe(legacy));
     }
 
+    /** Attributes of a modelled cache: a dynamic cache is neither compileable (static) nor sliding. */
+    Value cacheAttribute(ObjectV cache, String attr) {
+        switch (attr) {
+            case "self_attention_cache": return cache;
+            case "is_compileable": return new BoolV(false);
+            case "is_sliding": {
+                // 5.x: one flag per layer (a list); a dynamic cache has no sliding layers
+                Value layers = in.config.get("num_hidden_layers").orElse(null);
+                boolean sliding = cache.attrs.containsKey("__cache_window__");
+                return layers instanceof IntV n ? new RepeatedV(new BoolV(sliding), n.value()) : new BoolV(sliding);
+            }
+            default: return new BoundMethodV(cache, attr);
+        }
+    }
+
     /**
      * DynamicCache-style caches: update() concatenates past and new keys/values along the sequence axis
      * (an empty cache keeps the new tensors as they are), get_seq_length() is the past length.
      */
     private Value cacheMethod(ObjectV cache, String name, List<Value> args, Map<String, Value> kw, Frame f) {
         Poly past = ((IntV) cache.attrs.get("__cache_past__")).value();
+        if (cache.attrs.containsKey("__cache_mixed__") && (name.equals("update") || name.equals("get_mask_sizes")))
+            throw new Unanalysable("a cache with both sliding-window and full-attention layers is not modelled");
+        // a sliding-window layer keeps the last window - 1 tokens of the past
+        Poly window = cache.attrs.get("__cache_window__") instanceof IntV w ? w.value() : null;
+        Poly stored = window == null || past.isZero() ? past : Poly.minMax("min", List.of(past, window.subtract(Poly.ONE)));
         switch (name) {
             case "update": {
                 TensorV k = tensor(args.get(0), "cache update"), v = tensor(args.get(1), "cache update");
@@ -638,13 +816,19 @@ final class TorchOps {
                 List<Value> out = new ArrayList<>();
                 for (TensorV t : List.of(k, v)) {
                     List<Poly> ps = new ArrayList<>(t.shape());
-                    ps.set(t.rank() - 2, past);
+                    ps.set(t.rank() - 2, stored);
                     TensorV old = new TensorV(ps, DType.KV, true);
                     out.add(cat("torch.cat", List.of(new ListV(new ArrayList<>(List.of(old, t))), IntV.of(-2)), Map.of(), f));
                 }
                 return new TupleV(out);
             }
             case "get_seq_length", "get_usable_length": return new IntV(past);
+            case "get_mask_sizes": {
+                // (kv_length, kv_offset) of a dynamic layer: past plus the new positions, no offset
+                TensorV cp = tensor(args.get(0), "get_mask_sizes");
+                Poly offset = window == null || past.isZero() ? Poly.ZERO : Poly.minMax("max", List.of(past.subtract(window).add(Poly.ONE), Poly.ZERO));
+                return new TupleV(List.of(new IntV(stored.add(cp.shape().get(0))), new IntV(offset)));
+            }
             case "get_max_cache_shape", "get_max_length": return NoneV.NONE;
             case "to_legacy_cache": return cache;
             case "__len__": return new UnknownV("number of cached layers");
@@ -662,6 +846,17 @@ final class TorchOps {
                 case "extend": { List<Value> items = in.iterate(args.get(0)); if (items == null) throw new Unanalysable("extend with a symbolic list"); l.items().addAll(items); return NoneV.NONE; }
                 case "pop": return l.items().remove(l.items().size() - 1);
                 case "index": return IntV.of(0);
+                case "copy": return new ListV(new ArrayList<>(l.items()));
+                case "add": if (!l.items().contains(args.get(0))) l.items().add(args.get(0)); return NoneV.NONE;
+                case "issubset": {
+                    // sets are lists here: every item of this one in the other
+                    for (Value x : l.items()) {
+                        Boolean in_ = in.containsValue(args.get(0), x);
+                        if (in_ == null) return new UnknownV("issubset of a symbolic collection");
+                        if (!in_) return new BoolV(false);
+                    }
+                    return new BoolV(true);
+                }
                 default: throw new Unanalysable("list." + name + "()");
             }
         }
@@ -685,10 +880,13 @@ final class TorchOps {
                 default -> throw new Unanalysable("str." + name + "()");
             };
         }
+        if (recv instanceof ConfigV && name.equals("get_text_config")) return recv;
+        if (recv instanceof RepeatedV r && name.equals("index") && !args.isEmpty() && r.element().equals(args.get(0))) return IntV.of(0);
         if (recv instanceof ObjectV o && o.className.equals("torch.finfo")) return new FloatV(-3.4e38);
         if (recv instanceof ObjectV o && o.attrs.containsKey("__cache_past__")) return cacheMethod(o, name, args, kw, f);
         if (recv instanceof ObjectV o && (name.equals("register_buffer") || name.equals("register_parameter"))) {
-            if (args.size() > 1 && args.get(0) instanceof StrV n) o.attrs.put(n.value(), args.get(1));
+            Value val = args.size() > 1 ? args.get(1) : kw.getOrDefault("tensor", kw.get("param"));
+            if (!args.isEmpty() && args.get(0) instanceof StrV n && val != null) o.attrs.put(n.value(), val);
             return NoneV.NONE;
         }
         if (recv instanceof ObjectV o) {
@@ -705,6 +903,14 @@ final class TorchOps {
         if (recv instanceof ExternalV x && x.qualifiedName().equals("super")) return NoneV.NONE;
         if (recv instanceof SuperV sv) {
             // a framework base's __init__ (PreTrainedModel, nn.Module): it keeps the config, nothing else matters here
+            // a source class deriving from a library module (class OPTLearnedPositionalEmbedding(nn.Embedding)):
+            // the base's __init__ builds that module, its forward is the library call
+            String libraryBase = null;
+            for (String b : in.bases(sv.owner())) if (canonicalModule(b) != null) libraryBase = canonicalModule(b);
+            if (libraryBase != null && sv.self() instanceof ObjectV o) {
+                if (name.equals("__init__")) { o.attrs.put("__base_module__", newExternalModule(libraryBase, args, kw)); return NoneV.NONE; }
+                if (name.equals("forward") && o.attrs.get("__base_module__") instanceof ExternalModuleV m) return callExternalModule(m, args, kw, f);
+            }
             if (name.equals("__init__") && sv.self() instanceof ObjectV o) {
                 for (Value v : args) if (v instanceof ConfigV) o.attrs.put("config", v);
                 if (kw.get("config") instanceof ConfigV c) o.attrs.put("config", c);
@@ -731,7 +937,8 @@ final class TorchOps {
                 List<Value> dims = args.size() == 1 && (a0 instanceof TupleV || a0 instanceof ListV) ? in.iterate(a0) : args;
                 List<Poly> shape = solveShape(t, dims);
                 if (name.equals("reshape") && !t.contiguous()) {
-                    basic(f, "reshape (copy)", "copy to a contiguous layout", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(t), "reshape of a non-contiguous tensor copies it");
+                    basic(f, "reshape (copy)", "copy to a contiguous layout", FlopClass.VECTOR, Poly.ZERO, sourceBytes(t), bytes(t), "reshape of a non-contiguous tensor copies it"
+                            + (t.broadcastFrom() == null ? "" : "; a broadcast view: its " + t.broadcastFrom().toFormula() + " distinct elements are read"));
                 }
                 // view() also works on some non-contiguous tensors (splitting a contiguous last dim): keep the layout flag
                 return t.with(shape, name.equals("reshape") || t.contiguous());
@@ -761,7 +968,8 @@ final class TorchOps {
             case "t": return t.with(reversed(t.shape()), false);
             case "contiguous": {
                 if (t.contiguous()) return t;
-                basic(f, "contiguous()", "copy to a contiguous layout", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(t), "the tensor is not contiguous here: a full copy");
+                basic(f, "contiguous()", "copy to a contiguous layout", FlopClass.VECTOR, Poly.ZERO, sourceBytes(t), bytes(t), "the tensor is not contiguous here: a full copy"
+                        + (t.broadcastFrom() == null ? "" : "; a broadcast view: its " + t.broadcastFrom().toFormula() + " distinct elements are read"));
                 return t.with(t.shape(), true);
             }
             case "split", "chunk": {
@@ -796,7 +1004,8 @@ final class TorchOps {
                     Poly d = dimOf(dims.get(i));
                     s.add(d.equals(Poly.constant(-1)) ? t.shape().get(i - off) : d);
                 }
-                return t.with(s, false);
+                TensorV ex = t.with(s, false);
+                return ex.numel().equals(t.numel()) ? ex : new TensorV(s, t.dtype(), false, null, t.broadcastFrom() != null ? t.broadcastFrom() : t.numel());
             }
             case "repeat_interleave", "repeat": {
                 TensorV out;
@@ -823,8 +1032,13 @@ final class TorchOps {
                 // weights, activations and the KV cache share the model's dtype: converting among them moves nothing
                 boolean modelTypes = isModelType(target) && isModelType(t.dtype());
                 if (target == t.dtype() || modelTypes) return t;
-                TensorV out = new TensorV(t.shape(), target, true);
-                basic(f, "cast to " + target.name().toLowerCase(), "dtype cast (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(out), "a cast reads and writes every element");
+                TensorV out = new TensorV(t.shape(), target, true, null, null, t.fill());
+                // float32 <-> the model's dtype: no copy when the model already runs in float32 (a_bytes = 4)
+                DType model = isModelType(target) ? target : isModelType(t.dtype()) ? t.dtype() : null;
+                boolean float32 = target == DType.FLOAT32 || t.dtype() == DType.FLOAT32;
+                Poly w = model != null && float32 ? Poly.positive(Poly.constant(4).subtract(model.size())) : Poly.ONE;
+                basic(f, "cast to " + target.name().toLowerCase(), "dtype cast (copy)", FlopClass.VECTOR, Poly.ZERO, w.multiply(bytes(t)), w.multiply(bytes(out)),
+                        "a cast reads and writes every element" + (w.equals(Poly.ONE) ? "" : "; none when " + model.bytes + " = 4 (the model already runs in float32: torch returns the same tensor)"));
                 return out;
             }
             case "masked_fill", "masked_fill_": {
@@ -836,12 +1050,21 @@ final class TorchOps {
             case "mean", "sum", "amax", "max", "min", "var", "norm": {
                 List<Poly> s = new ArrayList<>(t.shape());
                 boolean keep = Boolean.TRUE.equals(in.truth(kw.getOrDefault("keepdim", args.size() > 1 ? args.get(1) : new BoolV(false))));
-                if (a0 == null && kw.get("dim") == null) s.clear();
+                Value dimArg = a0 != null ? a0 : kw.get("dim");
+                if (dimArg == null) s.clear();
                 else {
-                    int d = axis(a0 != null ? a0 : kw.get("dim"), t.rank());
-                    if (keep) s.set(d, Poly.ONE); else s.remove(d);
+                    List<Integer> dims = new ArrayList<>();
+                    for (Value dv : dimArg instanceof TupleV || dimArg instanceof ListV ? in.iterate(dimArg) : List.of(dimArg)) dims.add(axis(dv, t.rank()));
+                    dims.sort(java.util.Comparator.reverseOrder());
+                    for (int d : dims) { if (keep) s.set(d, Poly.ONE); else s.remove(d); }
                 }
-                TensorV out = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true);
+                Poly nz = null;
+                if (name.equals("sum") && t.nonzeros() != null) {
+                    // counts of a routing mask per expert: with balanced routing every expert's count is positive
+                    balanced(f);
+                    nz = prod(s);
+                }
+                TensorV out = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true, null, null, null, nz, null);
                 basic(f, name, "reduction", FlopClass.VECTOR, t.numel(), bytes(t), bytes(out), "1 FLOP per input element; reads the input, writes " + ExprText.shape(s));
                 return out;
             }
@@ -849,6 +1072,9 @@ final class TorchOps {
                 return elementwise(f, name, t, 1, null);
             case "add", "mul", "sub", "div", "add_", "mul_", "div_", "sub_":
                 return tensorBinary(t, switch (name.replace("_", "")) { case "add" -> "+"; case "mul" -> "*"; case "sub" -> "-"; default -> "/"; }, a0, f, name.endsWith("_"));
+            case "bitwise_or", "bitwise_or_", "logical_or", "bitwise_and", "bitwise_and_", "logical_and", "__or__", "__and__":
+                return tensorBinary(t, name.contains("or") ? "|" : "&", a0, f, name.endsWith("_") && !name.startsWith("__"));
+            case "logical_not", "bitwise_not": return tensorUnary("~", t, f);
             case "matmul": return matmul(t, a0, f, "matmul");
             case "copy_": {
                 TensorV s = tensor(a0, "copy_");
@@ -885,7 +1111,38 @@ final class TorchOps {
                 return t.with(s, t.contiguous());
             }
             case "cumsum": return elementwise(f, "cumsum", t, 1, null);
-            case "item", "tolist", "any", "all", "argmax", "nonzero":
+            case "all", "any":
+                if (t.fill() != null && a0 == null && kw.isEmpty()) return new BoolV(t.fill() != 0); // every element is known
+                return new UnknownV("`." + name + "()` reads tensor data: its value is not known statically");
+            case "nonzero": {
+                if (t.nonzeros() == null) return new UnknownV("`.nonzero()` reads tensor data: its size is not known statically");
+                TensorV rows = nonzero(t, f);
+                if (!Boolean.TRUE.equals(in.truth(kw.getOrDefault("as_tuple", new BoolV(false))))) return rows;
+                List<Value> out = new ArrayList<>();
+                for (int i = 0; i < t.rank(); i++) out.add(new TensorV(List.of(t.nonzeros()), DType.INT64, true, null, null, null, null, t.shape().get(i)));
+                return new TupleV(out);
+            }
+            case "tolist":
+                // the indices nonzero() found, as Python ints: one symbolic index stands for all of them
+                if (t.rank() == 1 && t.indexBound() != null) return new RepeatedV(new IntV(Poly.symbol("index")), t.shape().get(0));
+                return new UnknownV("`.tolist()` reads tensor data: its value is not known statically");
+            case "topk": {
+                Poly k = dimOf(a0 != null ? a0 : kw.get("k"));
+                int d = axis(args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(-1)), t.rank());
+                List<Poly> s = replace(t.shape(), d, k);
+                TensorV values = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true), indices = new TensorV(s, DType.INT64, true);
+                basic(f, "topk", "top-k selection", FlopClass.VECTOR, t.numel(), bytes(t), bytes(values).add(bytes(indices)),
+                        "1 comparison per input element; writes the k largest values and their int64 indices");
+                return new TupleV(List.of(values, indices));
+            }
+            case "index_add_", "index_add": {
+                TensorV src = tensor(args.get(2), name), idx = tensor(args.get(1), name);
+                Poly rows = src.numel().multiply(t.dtype().size());
+                basic(f, name, "indexed add (in place)", FlopClass.VECTOR, src.numel(), bytes(src).add(idx.numel().multiply(Poly.constant(8))).add(rows), rows,
+                        "adds " + ExprText.shape(src.shape()) + " into the rows the int64 indices select: reads them and the rows it updates, writes those rows");
+                return t;
+            }
+            case "item", "argmax":
                 return new UnknownV("`." + name + "()` reads tensor data: its value is not known statically");
             case "get_seq_length": return new UnknownV("get_seq_length of a tensor");
             default: throw new Unanalysable("Tensor." + name + "() is not modelled");

@@ -22,13 +22,35 @@ public sealed interface Value {
         private NoneV() {}
         @Override public String toString() { return "None"; }
     }
-    /** A tensor: symbolic shape, element type, whether its memory is laid out contiguously. */
-    record TensorV(List<Poly> shape, DType dtype, boolean contiguous) implements Value {
+    /**
+     * A tensor: symbolic shape, element type, whether its memory is laid out contiguously. arangeStart, when not
+     * null, says this is a 1-D integer range whose i-th element is arangeStart + i (cache_position), so that
+     * indexing it with a constant gives a size. broadcastFrom, when not null, is the number of distinct elements of
+     * a broadcast view (expand): a copy of it reads only those from memory (repeat_kv reads the key/value heads once).
+     * fill, when not null, is the value of every element (torch.ones: 1.0), so that checks such as
+     * torch.all(attention_mask == 1) on a mask the model built itself are decided. nonzeros, when not null, is the number
+     * of nonzero elements (a one-hot routing mask has one per token and choice; with balanced routing every expert's
+     * slice holds its share), so that nonzero() and torch.where(mask) have a size. indexBound, when not null, says every
+     * element is an index below it (the rows of nonzero()).
+     */
+    record TensorV(List<Poly> shape, DType dtype, boolean contiguous, Poly arangeStart, Poly broadcastFrom, Double fill, Poly nonzeros,
+                   Poly indexBound) implements Value {
         public TensorV { shape = List.copyOf(shape); }
+        public TensorV(List<Poly> shape, DType dtype, boolean contiguous) { this(shape, dtype, contiguous, null, null, null, null, null); }
+        public TensorV(List<Poly> shape, DType dtype, boolean contiguous, Poly arangeStart) { this(shape, dtype, contiguous, arangeStart, null, null, null, null); }
+        public TensorV(List<Poly> shape, DType dtype, boolean contiguous, Poly arangeStart, Poly broadcastFrom) { this(shape, dtype, contiguous, arangeStart, broadcastFrom, null, null, null); }
+        public TensorV(List<Poly> shape, DType dtype, boolean contiguous, Poly arangeStart, Poly broadcastFrom, Double fill) { this(shape, dtype, contiguous, arangeStart, broadcastFrom, fill, null, null); }
+        /** The same data seen with another shape or layout (a view): the fill stays. */
+        public TensorV view(List<Poly> s, boolean contig) { return new TensorV(s, dtype, contig, null, null, fill, null, indexBound); }
         public Poly numel() { Poly p = Poly.ONE; for (Poly d : shape) p = p.multiply(d); return p; }
         public int rank() { return shape.size(); }
         public TensorV withShape(List<Poly> s) { return new TensorV(s, dtype, true); }
-        public TensorV with(List<Poly> s, boolean contig) { return new TensorV(s, dtype, contig); }
+        /** Another shape or layout of the same elements (a view, permute, reshape): what is known of the values stays. */
+        public TensorV with(List<Poly> s, boolean contig) {
+            Poly n = Poly.ONE;
+            for (Poly d : s) n = n.multiply(d);
+            return new TensorV(s, dtype, contig, null, null, fill, n.equals(numel()) ? nonzeros : null, indexBound);
+        }
     }
     /** torch.float32 and friends. */
     record DTypeV(DType dtype) implements Value {}
@@ -61,7 +83,12 @@ public sealed interface Value {
     /** nn.ModuleList of count copies of one module (layers built by a comprehension over range(n)). */
     record RepeatedV(Value element, Poly count) implements Value {}
     /** A function or method defined in the source, with its module and (for methods) the bound receiver. */
-    record FuncV(PyStmt.FunctionDef def, String module, String owner, Value self) implements Value {}
+    /** closure: the enclosing function's locals for a nested def or lambda (read when called), else null. */
+    record FuncV(PyStmt.FunctionDef def, String module, String owner, Value self, Map<String, Value> closure) implements Value {
+        public FuncV(PyStmt.FunctionDef def, String module, String owner, Value self) { this(def, module, owner, self, null); }
+        @Override public boolean equals(Object o) { return o instanceof FuncV x && x.def == def && java.util.Objects.equals(x.self, self); }
+        @Override public int hashCode() { return System.identityHashCode(def); }
+    }
     /** A class defined in the source (to instantiate or call classmethods on). */
     record ClassV(String qualifiedName) implements Value {}
     /** A name from a library we do not trace (torch.matmul, math.sqrt, torch.nn.functional): known by qualified name. */
@@ -73,6 +100,12 @@ public sealed interface Value {
         public final ConfigEnv env;
         public ConfigV(ConfigEnv env) { this.env = env; }
     }
+    /**
+     * A value that exists only on one side of a condition on the sizes: value where the indicator present is 1,
+     * None where it is 0 (a causal mask that SDPA can skip while the context is shorter than the sliding window).
+     * `x is None` on it is a guarded condition; inside the branch where it is not None, x is the value.
+     */
+    record MaybeV(Value value, Poly present) implements Value {}
     /** super() inside a method of owner, bound to self. */
     record SuperV(String owner, Value self) implements Value {}
     /** Something the interpreter cannot model; carries why, so the line is reported unanalysed. */

@@ -41,6 +41,16 @@ class Gpt2FromSourceTest {
         return new Evaluator(sc, cfg).evaluate(new Resolver(lib, false).resolve(ROOT).root().cumulative());
     }
 
+    /** The built-in library with the analyses made from the source tree in place of the built-in GPT-2 ones. */
+    static Library analysed(Path tree, String attn, boolean decode) {
+        SourceAnalyzer.Result r = SourceAnalyzer.analyze(new IndexLookup(SourceIndex.open(tree)),
+                new SourceAnalyzer.Request(ROOT, configValues(BuiltInModels.find("gpt2").orElseThrow()), Map.of(), attn, decode));
+        assertTrue(r.complete(), () -> "coverage " + r.coverage());
+        Library lib = Library.builtIn();
+        for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
+        return lib;
+    }
+
     static Map<String, Object> configValues(ModelConfig cfg) {
         Map<String, Object> json = new LinkedHashMap<>();
         cfg.raw().fields().forEachRemaining(e -> {
@@ -62,10 +72,7 @@ class Gpt2FromSourceTest {
         assumeTrue(Files.isDirectory(SRC_452), "skipped: " + SRC_452 + " is absent (fetch transformers 4.52 into .corpus/ to run this test)");
         ModelConfig cfg = BuiltInModels.find("gpt2").orElseThrow();
         boolean decode = phase.equals("decode");
-        SourceAnalyzer.Result r = SourceAnalyzer.analyze(new IndexLookup(SourceIndex.open(SRC_452)), new SourceAnalyzer.Request(ROOT, configValues(cfg), Map.of(), "sdpa", decode));
-        assertTrue(r.complete(), () -> "coverage " + r.coverage());
-        Library fromSource = Library.builtIn();
-        for (ModuleAnalysis a : r.documents()) fromSource.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
+        Library fromSource = analysed(SRC_452, "sdpa", decode);
         Scenario sc = Scenario.of(decode ? Phase.DECODE : Phase.PREFILL, b, s, c, Dtype.FP32);
         Numbers src = costOf(fromSource, sc, cfg), lib = costOf(Library.builtIn(), sc, cfg);
         assertEquals(lib.matmulFlops(), src.matmulFlops());
@@ -82,10 +89,7 @@ class Gpt2FromSourceTest {
         assumeTrue(Files.isDirectory(SRC_452), "skipped: " + SRC_452 + " is absent");
         ModelConfig cfg = BuiltInModels.find("gpt2").orElseThrow();
         boolean decode = phase.equals("decode");
-        SourceAnalyzer.Result r = SourceAnalyzer.analyze(new IndexLookup(SourceIndex.open(SRC_452)), new SourceAnalyzer.Request(ROOT, configValues(cfg), Map.of(), "eager", decode));
-        assertTrue(r.complete(), () -> "coverage " + r.coverage());
-        Library fromSource = Library.builtIn();
-        for (ModuleAnalysis a : r.documents()) fromSource.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
+        Library fromSource = analysed(SRC_452, "eager", decode);
         Library builtIn = Library.builtIn();
         builtIn.useImplementation("eager");
         Scenario sc = Scenario.of(decode ? Phase.DECODE : Phase.PREFILL, b, s, c, Dtype.FP32);
@@ -97,27 +101,12 @@ class Gpt2FromSourceTest {
     void sourceAnalysisEqualsTheBuiltInLibrary(String attn, String phase, long b, long s, long c) throws Exception {
         assumeTrue(Files.isDirectory(SRC), "skipped: " + SRC + " is absent (fetch transformers 4.44 into .corpus/ to run this test)");
         ModelConfig cfg = BuiltInModels.find("gpt2").orElseThrow();
-        Map<String, Object> json = new LinkedHashMap<>();
-        cfg.raw().fields().forEachRemaining(e -> {
-            var v = e.getValue();
-            json.put(e.getKey(), v.isNull() ? null : v.isBoolean() ? (Object) v.asBoolean() : v.isIntegralNumber() ? (Object) v.asLong()
-                    : v.isNumber() ? (Object) v.asDouble() : v.isTextual() ? v.asText() : new Object());
-        });
         boolean decode = phase.equals("decode");
-        long t0 = System.nanoTime();
-        SourceAnalyzer.Result r = SourceAnalyzer.analyze(new IndexLookup(SourceIndex.open(SRC)), new SourceAnalyzer.Request(ROOT, json, Map.of(), attn, decode));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        System.out.println("analysed GPT-2 (" + attn + ", " + phase + ") from source in " + ms + " ms");
-        assertTrue(r.complete(), () -> "coverage " + r.coverage());
-        Library fromSource = Library.builtIn();
-        for (ModuleAnalysis a : r.documents()) fromSource.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
+        Library fromSource = analysed(SRC, attn, decode);
         Library builtIn = Library.builtIn();
         builtIn.useImplementation(attn);
         Scenario sc = Scenario.of(decode ? Phase.DECODE : Phase.PREFILL, b, s, c, Dtype.BF16);
-        Evaluator ev = new Evaluator(sc, cfg);
-        Cost a = new Resolver(fromSource, false).resolve(ROOT).root().cumulative();
-        Cost e = new Resolver(builtIn, false).resolve(ROOT).root().cumulative();
-        Numbers na = ev.evaluate(a), ne = ev.evaluate(e);
+        Numbers na = costOf(fromSource, sc, cfg), ne = costOf(builtIn, sc, cfg);
         assertEquals(ne, na);
     }
 }
