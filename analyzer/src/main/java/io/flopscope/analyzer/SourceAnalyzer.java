@@ -113,7 +113,9 @@ public final class SourceAnalyzer {
             for (var e : req.inputs().entrySet()) kwargs.put(e.getKey(), inputTensor(e.getKey(), e.getValue(), scenario));
             in.traceRoot((Value.ObjectV) rootObj, args, kwargs);
         } catch (RuntimeException e) {
-            diags.add(Diagnostic.error(null, 0, root + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+            // where it failed: the statement run last (building the model, outside any traced forward)
+            String file = in.lastModule() == null ? null : src.module(in.lastModule()).map(PyModule::file).orElse(null);
+            diags.add(Diagnostic.error(file, file == null ? 0 : in.lastLine(), root + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())));
         }
         diags.addAll(in.diagnostics());
         java.util.Set<String> modules = new java.util.LinkedHashSet<>();

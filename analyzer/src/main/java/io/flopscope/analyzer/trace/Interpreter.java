@@ -238,8 +238,18 @@ public final class Interpreter {
         }
     }
 
+    /** The module and line of the statement run last (where an error outside a traced forward happened). */
+    private String lastModule;
+    private int lastLine;
+
+    /** The module of the statement run last, or null; lastLine() is its line. */
+    public String lastModule() { return lastModule; }
+    public int lastLine() { return lastLine; }
+
     private void execStmt(PyStmt s, Frame f) {
         if (++steps > MAX_STEPS) throw new Unanalysable("analysis step budget exhausted (a loop that does not terminate?)");
+        lastModule = f.module;
+        lastLine = s.span().startLine();
         Recorder.StmtRecord rec = null;
         if (f.recordsStatements) rec = f.rec.enter(s, headerEnd(s));
         try {
@@ -585,6 +595,8 @@ public final class Interpreter {
         if (target instanceof PyExpr.Attribute a) {
             Value obj = eval(a.value(), f);
             if (obj instanceof ObjectV o) { o.attrs.put(a.attr(), v); return; }
+            // the model writes a config field (Gemma 4.x: config.hidden_activation = "gelu_pytorch_tanh"): later reads see it
+            if (obj instanceof ConfigV c) { c.env.derive(c.env.canonical(a.attr()), v); return; }
             return; // attributes of other objects carry no cost
         }
         if (target instanceof PyExpr.Subscript sub) { ops.setItem(eval(sub.value(), f), sub.index(), v, f); return; }

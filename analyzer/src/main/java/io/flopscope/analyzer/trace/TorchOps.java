@@ -1033,10 +1033,11 @@ final class TorchOps {
                 boolean modelTypes = isModelType(target) && isModelType(t.dtype());
                 if (target == t.dtype() || modelTypes) return t;
                 TensorV out = new TensorV(t.shape(), target, true, null, null, t.fill());
-                // float32 <-> the model's dtype: no copy when the model already runs in float32 (a_bytes = 4)
+                // float32 <-> the activations' (or cache's) dtype: no copy when the model already runs in float32 (a_bytes = 4).
+                // A cast of weights (Gemma's self.weight.float()) is always counted: it is where the weights are read
                 DType model = isModelType(target) ? target : isModelType(t.dtype()) ? t.dtype() : null;
                 boolean float32 = target == DType.FLOAT32 || t.dtype() == DType.FLOAT32;
-                Poly w = model != null && float32 ? Poly.positive(Poly.constant(4).subtract(model.size())) : Poly.ONE;
+                Poly w = model != null && model != DType.WEIGHT && float32 ? Poly.positive(Poly.constant(4).subtract(model.size())) : Poly.ONE;
                 basic(f, "cast to " + target.name().toLowerCase(), "dtype cast (copy)", FlopClass.VECTOR, Poly.ZERO, w.multiply(bytes(t)), w.multiply(bytes(out)),
                         "a cast reads and writes every element" + (w.equals(Poly.ONE) ? "" : "; none when " + model.bytes + " = 4 (the model already runs in float32: torch returns the same tensor)"));
                 return out;
