@@ -154,15 +154,7 @@ public final class PredictionReport {
 
     /** The "scenario" object: shapes, dtypes and the device's dtype keys and tensor-parallel degree. */
     static ObjectNode scenarioNode(Scenario scenario, boolean causal, Prediction p) {
-        ObjectNode s = JsonOutput.object();
-        s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
-        s.put("batch_size", scenario.batchSize());
-        s.put("seq_len", scenario.seqLen());
-        s.put("cache_len", scenario.cacheLen());
-        s.put("weight_dtype", scenario.weights().id);
-        s.put("activation_dtype", scenario.activations().id);
-        s.put("kv_dtype", scenario.kvCache().id);
-        s.put("causal", causal);
+        ObjectNode s = io.flopscope.report.CostReport.scenarioNode(scenario, causal);
         s.put("matmul_dtype", p.target().matmulDtype());
         s.put("vector_dtype", p.target().vectorDtype());
         s.put("tensor_parallel", p.target().tensorParallel());

@@ -76,8 +76,8 @@ public final class CostReport {
                 scenario.weights().id, scenario.activations().id, scenario.kvCache().id, causal ? " causal" : "");
     }
 
-    /** The "scenario" object of the JSON reports. */
-    static ObjectNode scenarioNode(Scenario scenario, boolean causal) {
+    /** The "scenario" object of the JSON reports (the predictor adds its device's keys to it). */
+    public static ObjectNode scenarioNode(Scenario scenario, boolean causal) {
         ObjectNode s = JsonOutput.object();
         s.put("phase", scenario.phase().name().toLowerCase(Locale.ROOT));
         s.put("batch_size", scenario.batchSize());
