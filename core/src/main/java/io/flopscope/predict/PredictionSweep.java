@@ -141,14 +141,7 @@ public final class PredictionSweep {
             n.set("totals", tot);
             if (p.memory() != null) n.set("memory", GenerationReport.memoryNode(p.memory()));
         }
-        ArrayNode u = o.putArray("unanalysed");
-        for (Unknown x : unknowns) {
-            ObjectNode n = u.addObject();
-            n.put("class", x.className());
-            n.put("file", x.file());
-            n.put("line", x.line());
-            n.put("reason", x.reason());
-        }
+        io.flopscope.report.CostReport.putUnanalysed(o, unknowns);
         return PredictionReport.write(o);
     }
 

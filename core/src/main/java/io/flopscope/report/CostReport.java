@@ -76,6 +76,18 @@ public final class CostReport {
                 scenario.weights().id, scenario.activations().id, scenario.kvCache().id, causal ? " causal" : "");
     }
 
+    /** The "unanalysed" array of the JSON reports: what is not in the totals, with where and why. */
+    public static void putUnanalysed(ObjectNode o, List<Unknown> unknowns) {
+        ArrayNode u = o.putArray("unanalysed");
+        for (Unknown x : unknowns) {
+            ObjectNode n = u.addObject();
+            n.put("class", x.className());
+            n.put("file", x.file());
+            n.put("line", x.line());
+            n.put("reason", x.reason());
+        }
+    }
+
     /** The "scenario" object of the JSON reports (the predictor adds its device's keys to it). */
     public static ObjectNode scenarioNode(Scenario scenario, boolean causal) {
         ObjectNode s = JsonOutput.object();
@@ -96,14 +108,7 @@ public final class CostReport {
         o.set("scenario", scenarioNode(scenario, causal));
         o.set("totals", numbers(root.total()));
         o.put("complete", unknowns.isEmpty());
-        ArrayNode u = o.putArray("unanalysed");
-        for (Unknown x : unknowns) {
-            ObjectNode n = u.addObject();
-            n.put("class", x.className());
-            n.put("file", x.file());
-            n.put("line", x.line());
-            n.put("reason", x.reason());
-        }
+        putUnanalysed(o, unknowns);
         o.set("tree", node(root, 0));
         return JsonOutput.write(o);
     }

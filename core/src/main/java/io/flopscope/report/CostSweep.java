@@ -103,14 +103,7 @@ public final class CostSweep {
             n.set("scenario", CostReport.scenarioNode(p.scenario(), causal));
             n.set("totals", CostReport.numbers(p.totals()));
         }
-        ArrayNode u = o.putArray("unanalysed");
-        for (Unknown x : unknowns) {
-            ObjectNode n = u.addObject();
-            n.put("class", x.className());
-            n.put("file", x.file());
-            n.put("line", x.line());
-            n.put("reason", x.reason());
-        }
+        CostReport.putUnanalysed(o, unknowns);
         return JsonOutput.write(o);
     }
 
