@@ -1,6 +1,7 @@
 package io.flopscope.cli;
 
 import io.flopscope.diag.Diagnostic;
+import io.flopscope.evaluate.ConfigConditions;
 import io.flopscope.evaluate.ModelConfig;
 import io.flopscope.library.Library;
 import io.flopscope.resolve.Resolver;
@@ -20,9 +21,11 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
             throw UserError.failed("no analysis for " + root + (library.similar(root).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(root)) + "?)")
                     + "; add one with --library DIR");
         }
+        ConfigConditions.selectVariants(library, config);
         for (Diagnostic d : library.problems()) if (d.isError()) err.println(d);
         Resolver.Resolution r = new Resolver(library, causal).resolve(root);
         for (Diagnostic d : r.diagnostics()) err.println(d);
+        for (Diagnostic d : ConfigConditions.check(r.root(), library, config)) err.println(d);
         return new ResolvedModel(config, root, r);
     }
 }

@@ -91,6 +91,27 @@ public final class ModelConfig {
         return Optional.of(number(field, d, visiting));
     }
 
+    /**
+     * config.&lt;field&gt; as a Python literal ({@code "silu"}, True, None, 12): from --set, config.json, else the
+     * family's defaults (a default formula gives its number); empty when the field is absent everywhere.
+     */
+    public Optional<String> literal(String field) {
+        String target = aliases.getOrDefault(field, field);
+        if (overrides.containsKey(field) || overrides.containsKey(target)) return value(field).map(Rational::toString);
+        JsonNode v = raw.has(target) ? raw.get(target) : raw.get(field);
+        if (v == null) {
+            JsonNode d = defaults.has(target) ? defaults.get(target) : defaults.get(field);
+            if (d == null) return Optional.empty();
+            if (d.isTextual()) return value(field).map(Rational::toString);
+            v = d;
+        }
+        if (v.isNull()) return Optional.of("None");
+        if (v.isBoolean()) return Optional.of(v.asBoolean() ? "True" : "False");
+        if (v.isIntegralNumber()) return Optional.of(v.bigIntegerValue().toString());
+        if (v.isTextual()) return Optional.of('"' + v.asText().replace("\\", "\\\\").replace("\"", "\\\"") + '"');
+        return Optional.empty();
+    }
+
     private Rational number(String field, JsonNode v, Set<String> visiting) {
         if (v.isBoolean()) return v.asBoolean() ? Rational.ONE : Rational.ZERO;
         if (v.isIntegralNumber()) return Rational.of(v.bigIntegerValue());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * Analyses by fully qualified class name. Built-in documents ship as resources listed in
@@ -42,12 +43,16 @@ public final class Library {
             // parse on first use: a model touches a fraction of the library, and start-up time matters
             String cls = titleClass(text);
             if (cls == null) lib.addDocument("builtin:" + name, text, true);
-            else lib.pending.put(cls, name);
+            else lib.pending.computeIfAbsent(cls, k -> new ArrayList<>()).add(name);
         }
         return lib;
     }
 
-    private final Map<String, String> pending = new LinkedHashMap<>();
+    /** Built-in documents not parsed yet: class → resource names (several when the class has variants). */
+    private final Map<String, List<String>> pending = new LinkedHashMap<>();
+    /** Built-in classes with several analyses, each derived under different config conditions. */
+    private final Map<String, List<LibraryEntry>> variants = new LinkedHashMap<>();
+    private ToIntFunction<ModuleAnalysis> violations;
 
     private static String titleClass(String text) {
         int nl = text.indexOf('\n');
@@ -57,12 +62,56 @@ public final class Library {
     }
 
     private void load(String className) {
-        String name = pending.remove(className);
-        if (name != null && !entries.containsKey(className)) {
+        List<String> names = pending.remove(className);
+        if (names == null || entries.containsKey(className)) return;
+        List<LibraryEntry> found = new ArrayList<>();
+        for (String name : names) {
             ParsedDocument d = MarkdownReader.read("builtin:" + name, resource(name));
             problems.addAll(d.problems());
-            if (d.analysis() != null) entries.put(d.analysis().className(), new LibraryEntry(d.analysis(), "builtin:" + name, d.positions(), true));
+            if (d.analysis() != null) found.add(new LibraryEntry(d.analysis(), "builtin:" + name, d.positions(), true));
         }
+        if (found.isEmpty()) return;
+        if (found.size() > 1) variants.put(className, found);
+        entries.put(className, choose(found));
+    }
+
+    private LibraryEntry choose(List<LibraryEntry> found) {
+        if (found.size() == 1) return found.get(0);
+        LibraryEntry best = found.get(0);
+        int least = Integer.MAX_VALUE;
+        for (LibraryEntry e : found) {
+            int v = (violations == null ? 0 : violations.applyAsInt(e.analysis())) + 1000 * otherImplementation(e.analysis());
+            if (v < least) { least = v; best = e; }
+        }
+        return best;
+    }
+
+    /** 1 when the analysis states an attention implementation other than the one in use (sdpa unless --attn says). */
+    private int otherImplementation(ModuleAnalysis a) {
+        String use = implementation == null ? "sdpa" : implementation;
+        for (String c : a.conditions()) {
+            if (c.startsWith("attention implementation:") && !c.substring("attention implementation:".length()).strip().equals(use)) return 1;
+        }
+        return 0;
+    }
+
+    private String implementation;
+
+    /**
+     * Picks, for each class with several built-in analyses, the one whose stated conditions the model's config
+     * violates least (the first on a tie): {@code violations} counts them for one analysis.
+     */
+    public void preferVariants(ToIntFunction<ModuleAnalysis> violations) {
+        this.violations = violations;
+        for (var e : variants.entrySet()) entries.put(e.getKey(), choose(e.getValue()));
+    }
+
+    /** The built-in analyses of a class, one per variant (one element for most classes). */
+    public List<LibraryEntry> variants(String className) {
+        String c = canonical(className);
+        load(c);
+        if (variants.containsKey(c)) return List.copyOf(variants.get(c));
+        return find(className).map(List::of).orElse(List.of());
     }
 
     private void loadAll() { for (String c : List.copyOf(pending.keySet())) load(c); }
@@ -86,6 +135,7 @@ public final class Library {
 
     public void add(LibraryEntry e) {
         pending.remove(e.analysis().className());
+        variants.remove(e.analysis().className());
         entries.put(e.analysis().className(), e);
     }
 
@@ -113,6 +163,10 @@ public final class Library {
             String from = line.substring(colon + 1, arrow).strip();
             String to = line.substring(arrow + 2).strip();
             if (!from.equals(to)) redirect(from, to);
+        }
+        if (known) {
+            implementation = name;
+            for (var e : variants.entrySet()) entries.put(e.getKey(), choose(e.getValue()));
         }
         return known;
     }
@@ -143,11 +197,13 @@ public final class Library {
     /** Reading problems of the documents loaded so far ({@link #entries()} loads all). */
     public List<Diagnostic> problems() { return problems; }
 
+    /** The non-comment lines of a resource; a line {@code include PATH} is replaced by that resource's lines. */
     static List<String> resourceLines(String name) {
         List<String> out = new ArrayList<>();
         for (String l : resource(name).split("\\R")) {
             String s = l.strip();
-            if (!s.isEmpty() && !s.startsWith("#")) out.add(s);
+            if (s.startsWith("include ")) out.addAll(resourceLines(s.substring("include ".length()).strip()));
+            else if (!s.isEmpty() && !s.startsWith("#")) out.add(s);
         }
         return out;
     }

@@ -5,7 +5,9 @@ import io.flopscope.formula.Rational;
 import io.flopscope.report.EvaluatedNode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The roofline model of docs/prediction.md. One instance of a basic kernel takes
@@ -66,6 +68,8 @@ public final class Roofline {
         steps.sort(Comparator.comparingInt(Roofline::lineOf).thenComparingInt(s -> s instanceof EvaluatedNode ? 1 : 0));
         double seconds = 0;
         List<Prediction.ModulePrediction> children = new ArrayList<>();
+        Map<EvaluatedNode, String> segments = new IdentityHashMap<>();
+        for (int i = 0; i < n.children().size(); i++) segments.put(n.children().get(i), n.childSegments().get(i));
         for (Object s : steps) {
             if (s instanceof EvaluatedNode.EvaluatedKernel k) {
                 if (empty(k.numbers())) continue;
@@ -77,7 +81,7 @@ public final class Roofline {
                 seconds += kp.seconds();
             } else {
                 EvaluatedNode c = (EvaluatedNode) s;
-                Prediction.ModulePrediction cm = walk(c, path + "/" + c.simpleName() + "@" + c.line(), count, t, out);
+                Prediction.ModulePrediction cm = walk(c, path + "/" + segments.get(c), count, t, out);
                 children.add(cm);
                 seconds += cm.seconds();
             }

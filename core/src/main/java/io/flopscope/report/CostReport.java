@@ -169,7 +169,8 @@ public final class CostReport {
           .append(all.toDecimalString()).append(',').append(exact(EvaluatedNode.scale(n.self(), all).flops())).append(',').append(exact(t.flops())).append(',').append(exact(t.matmulFlops())).append(',')
           .append(exact(t.vectorFlops())).append(',').append(exact(t.bytesRead())).append(',').append(exact(t.bytesWritten())).append('\n');
         if (depth >= 0 && level >= depth) return;
-        for (EvaluatedNode c : n.children()) csvRow(sb, c, path + "/" + c.simpleName() + "@" + c.line(), level + 1, all);
+        List<String> segments = n.childSegments();
+        for (int i = 0; i < segments.size(); i++) csvRow(sb, n.children().get(i), path + "/" + segments.get(i), level + 1, all);
     }
 
     private static String csvField(String s) { return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s; }

@@ -38,6 +38,21 @@ public record EvaluatedNode(
 
     public String simpleName() { return className.substring(className.lastIndexOf('.') + 1); }
 
+    /**
+     * The path segment of each child, in order: {@code Linear@309}, and {@code Linear@309#2} for a second call of the
+     * same class on the same line (a gated MLP's three projections on one line), so that every path is unique.
+     */
+    public java.util.List<String> childSegments() {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (EvaluatedNode c : children) {
+            String seg = c.simpleName() + "@" + c.line();
+            int n = seen.merge(seg, 1, Integer::sum);
+            out.add(n == 1 ? seg : seg + "#" + n);
+        }
+        return out;
+    }
+
     /** How a tree is evaluated: exactly, symbol by symbol ({@link Evaluator}), or through compiled polynomials ({@link Compiled}). */
     private interface Values {
         Numbers of(Cost c);

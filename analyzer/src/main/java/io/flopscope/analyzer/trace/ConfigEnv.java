@@ -32,6 +32,9 @@ public final class ConfigEnv {
     /** A value computed from others (a dataclass's __post_init__): kept as a formula over the config's sizes. */
     public void derive(String name, Value v) { derived.put(name, v); }
 
+    /** Whether the config class computed this field itself (Qwen2's sliding_window from use_sliding_window). */
+    public boolean isDerived(String name) { return derived.containsKey(canonical(name)); }
+
     public Optional<Value> get(String name) {
         String c = canonical(name);
         if (derived.containsKey(c)) return Optional.of(derived.get(c));
@@ -51,4 +54,13 @@ public final class ConfigEnv {
     }
 
     public Map<String, Object> values() { return values; }
+
+    /** A folded value as a Python literal ("silu", True, None, 0); null for sizes, floats and anything else. */
+    static String literal(Value v) {
+        if (v instanceof Value.NoneV) return "None";
+        if (v instanceof Value.BoolV b) return b.value() ? "True" : "False";
+        if (v instanceof Value.StrV s) return '"' + s.value().replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        if (v instanceof Value.IntV i && i.value().symbols().isEmpty()) return i.value().toFormula();
+        return null;
+    }
 }

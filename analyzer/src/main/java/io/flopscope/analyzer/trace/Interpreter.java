@@ -843,8 +843,16 @@ public final class Interpreter {
             if (attr.equals("_attn_implementation")) return new StrV(options.attnImplementation());
             // PretrainedConfig methods: a decoder-only model's text config is the config itself
             if (attr.equals("get_text_config")) return new BoundMethodV(c, attr);
-            return c.env.get(attr).orElseGet(() -> Builtins.configDefault(attr).orElse(
+            Value v = c.env.get(attr).orElseGet(() -> Builtins.configDefault(attr).orElse(
                     new UnknownV("config has no field '" + attr + "' (give it in config.json or with --set " + attr + "=...)")));
+            if (f != null && f.rec != null) {
+                String folded = ConfigEnv.literal(v);
+                // a folded value may choose the path: state it, so a document is checked against the config it is used with
+                String name = "`config." + c.env.canonical(attr) + "` is " + folded;
+                // a value the config class computed is not in config.json: stated, but not in the form checked against one
+                if (folded != null) f.rec.condition(name + (c.env.isDerived(attr) ? ", as the config class sets it from this config" : " with this config's values"));
+            }
+            return v;
         }
         if (obj instanceof ExternalV x) return ops.externalAttribute(x.qualifiedName() + "." + attr);
         if (obj instanceof ClassV c) {
@@ -1012,7 +1020,7 @@ public final class Interpreter {
                 throw new Unanalysable(o.className + " is not callable as a module" + (outside.isEmpty() ? ""
                         : ": its base " + String.join(", ", outside) + " is not under the source folder, so FlopScope cannot tell it is a torch.nn.Module"));
             }
-            if (fn instanceof ExternalModuleV m) return ops.callExternalModule(m, args, kwargs, f);
+            if (fn instanceof ExternalModuleV m) return ops.callExternalModule(m, args, kwargs, f, callSiteName(site));
             if (fn instanceof BoundMethodV bm) return ops.callMethod(bm.receiver(), bm.name(), args, kwargs, f);
             if (fn instanceof ExternalV x) return ops.callExternal(x.qualifiedName(), args, kwargs, f);
             if (fn instanceof UnknownV u) throw new Unanalysable(u.reason());
@@ -1110,7 +1118,9 @@ public final class Interpreter {
         if (!args.isEmpty() && args.get(0) instanceof DictV d) o.attrs.put("__data__", d);
         Optional<FuncV> init = method(cls, "__init__", o);
         if (init.isPresent()) {
-            Frame f = new Frame(init.get().module(), o, init.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
+            Recorder initRec = Recorder.conditionsOnly();
+            Frame f = new Frame(init.get().module(), o, init.get().owner(), initRec, false, Poly.ONE, null);
+            o.initConditions = initRec.conditions;
             bindParams(init.get().def().params(), args, kwargs, f, true);
             // numeric constructor arguments become the parameters of this class's analysis
             for (Params.Param p : init.get().def().params().params()) {
@@ -1162,6 +1172,16 @@ public final class Interpreter {
         return out;
     }
 
+    /** The submodule a call names ({@code self.q_proj(x)} → q_proj, {@code self.layers[i](x)} → layers), for the kernel's title. */
+    static String callSiteName(PyExpr.Call site) {
+        if (site == null) return null;
+        PyExpr fn = site.func();
+        if (fn instanceof PyExpr.Subscript sub) fn = sub.value();
+        if (fn instanceof PyExpr.Attribute a) return a.attr();
+        if (fn instanceof PyExpr.Name n) return n.id();
+        return null;
+    }
+
     Value callModule(ObjectV m, List<Value> args, Map<String, Value> kwargs, Frame caller, PyExpr.Call site) {
         Optional<FuncV> fwd = method(m.className, "forward", m);
         if (fwd.isEmpty()) throw new Unanalysable(m.className + " has no forward()");
@@ -1196,7 +1216,8 @@ public final class Interpreter {
         }
         Map<String, Poly> callArgs = new LinkedHashMap<>(m.ctorParams);
         callArgs.putAll(dimArgs);
-        caller.rec.event(new Recorder.Event(shortName(m.className), "module call", io.flopscope.document.FlopClass.VECTOR,
+        String named = callSiteName(site);
+        caller.rec.event(new Recorder.Event(named != null ? named : shortName(m.className), "module call", io.flopscope.document.FlopClass.VECTOR,
                 Poly.ZERO, Poly.ZERO, Poly.ZERO, m.className, callArgs, true, caller.multiplier, null));
         // the caller needs the real output: run the real instance without recording; what fails inside
         // is reported in the callee's own analysis, and only taints the output here
@@ -1264,6 +1285,7 @@ public final class Interpreter {
         twinsInProgress.put(m.className, twin);
         Recorder rec = new Recorder(m.className, src.classDecl(m.className).map(d -> d.module()).orElse(null), false);
         traced.put(m.className, rec);
+        for (String c : m.initConditions) rec.condition(c);
         Frame f = new Frame(fwd.module(), twin, fwd.owner(), rec, true, Poly.ONE, null);
         try {
             bindParams(fwd.def().params(), args, kwargs, f, true);

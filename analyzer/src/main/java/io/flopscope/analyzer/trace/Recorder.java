@@ -61,6 +61,15 @@ final class Recorder {
 
     static Recorder discarding() { return new Recorder("<discard>", null, true); }
 
+    /** Discards costs but keeps conditions: an __init__'s decisions (ACT2FN[config.hidden_act]) belong to its class's analysis. */
+    static Recorder conditionsOnly() {
+        Recorder r = new Recorder("<init>", null, true);
+        r.keepConditions = true;
+        return r;
+    }
+
+    private boolean keepConditions;
+
     /** Enters a statement of this forward; compound statements record their header lines only. */
     StmtRecord enter(PyStmt s, int headerEnd) {
         Span sp = s.span();
@@ -101,6 +110,6 @@ final class Recorder {
     }
 
     void condition(String c) {
-        if (!discard && !conditions.contains(c)) conditions.add(c);
+        if ((!discard || keepConditions) && !conditions.contains(c)) conditions.add(c);
     }
 }

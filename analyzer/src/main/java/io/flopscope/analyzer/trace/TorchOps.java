@@ -403,13 +403,16 @@ final class TorchOps {
         return new ExternalModuleV(cls, bound);
     }
 
-    Value callExternalModule(ExternalModuleV m, List<Value> args, Map<String, Value> kwargs, Frame f) {
+    Value callExternalModule(ExternalModuleV m, List<Value> args, Map<String, Value> kwargs, Frame f) { return callExternalModule(m, args, kwargs, f, null); }
+
+    /** @param name the submodule's attribute name at the call site (q_proj), the kernel's title; null: the class's name */
+    Value callExternalModule(ExternalModuleV m, List<Value> args, Map<String, Value> kwargs, Frame f, String name) {
         String c = m.className();
         Value x0 = args.isEmpty() ? kwargs.values().stream().findFirst().orElse(NoneV.NONE) : args.get(0);
         if (c.endsWith("Identity")) return x0;
         if (!(x0 instanceof TensorV x)) throw new Unanalysable(Interpreter.shortName(c) + " called on " + Interpreter.describe(x0));
         Map<String, Value> a = m.ctorArgs();
-        String title = Interpreter.shortName(c);
+        String title = name != null ? name : Interpreter.shortName(c);
         switch (Interpreter.shortName(c)) {
             case "Linear": {
                 Poly in_ = dimOf(a.get("in_features")), out = dimOf(a.get("out_features"));

@@ -43,7 +43,7 @@ public record TracedForward(String className, String module, List<String> params
                 continue;
             }
             for (Recorder.Event e : s.events) {
-                String analysis = (e.analysis() == null ? (e.composite() ? "Calls " + e.title() + "; its cost is that module's analysis." : "") : e.analysis()) + "." + extra;
+                String analysis = (e.analysis() == null ? (e.composite() ? "Calls " + Interpreter.shortName(e.callee()) + "; its cost is that module's analysis." : "") : e.analysis()) + "." + extra;
                 entries.add(new DocumentBuilder.Entry(s.startLine, s.endLine, e.title(), e.operation(), analysis.replace("..", "."), e.flopClass(),
                         e.flops(), e.read(), e.write(), e.composite() ? render(e, paramsOf) : null, e.multiplier(), null));
             }

@@ -75,6 +75,8 @@ public sealed interface Value {
         public final Map<String, Poly> ctorParams = new LinkedHashMap<>();
         /** Ordered fields of a ModelOutput-like dataclass built in forward, for outputs[0]. */
         public final List<String> fieldOrder = new ArrayList<>();
+        /** Conditions its __init__ decided (config values that chose submodules). */
+        public List<String> initConditions = List.of();
         public ObjectV(String className) { this.className = className; }
         @Override public String toString() { return "<" + className + ">"; }
     }
