@@ -64,7 +64,7 @@ final class CostCommand implements Callable<Integer> {
         ResolvedModel rm = source == null ? ResolvedModel.of(need(model), module, library.build(), scenario.causal, err)
                 : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
         if (scenario.isSweep()) return sweep(rm, fmt);
-        Scenario sc = scenario.scenario(rm.config());
+        Scenario sc = rm.check(scenario.scenario(rm.config()));
         Evaluator ev = new Evaluator(sc, rm.config());
         var missing = ev.missing(rm.resolution().root().cumulative());
         if (!missing.isEmpty()) {
@@ -95,7 +95,7 @@ final class CostCommand implements Callable<Integer> {
      */
     private Integer sweep(ResolvedModel rm, String fmt) {
         var err = spec.commandLine().getErr();
-        List<Scenario> points = scenario.scenarios(rm.config(), err);
+        List<Scenario> points = rm.check(scenario.scenarios(rm.config(), err));
         var cumulative = rm.resolution().root().cumulative();
         var missing = new Evaluator(points.get(0), rm.config()).missing(cumulative);
         if (!missing.isEmpty()) {

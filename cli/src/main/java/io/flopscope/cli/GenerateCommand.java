@@ -48,6 +48,7 @@ final class GenerateCommand implements Callable<Integer> {
         HardwareProfile h = device.profile();
         ResolvedModel rm = ResolvedModel.of(model, module, library.build(), run.causal, spec.commandLine().getErr());
         Generation.Spec s = run.spec(rm.config(), run.batch());
+        rm.check(s.decode(0));
         Target t = device.target(h, s.activations(), rm.config());
         var missing = new Evaluator(s.prefill(), rm.config()).missing(rm.resolution().root().cumulative());
         if (!missing.isEmpty()) {

@@ -61,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         HardwareProfile h = device.profile();
         ResolvedModel rm = ResolvedModel.of(model, module, library.build(), scenario.causal, err);
-        List<Scenario> points = scenario.isSweep() ? scenario.scenarios(rm.config(), err) : List.of(scenario.scenario(rm.config()));
+        List<Scenario> points = rm.check(scenario.isSweep() ? scenario.scenarios(rm.config(), err) : List.of(scenario.scenario(rm.config())));
         Scenario sc = points.get(0);
         Target t = device.target(h, sc.activations(), rm.config());
         Evaluator ev = new Evaluator(sc, rm.config());

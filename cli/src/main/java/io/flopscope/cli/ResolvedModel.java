@@ -3,12 +3,28 @@ package io.flopscope.cli;
 import io.flopscope.diag.Diagnostic;
 import io.flopscope.evaluate.ConfigConditions;
 import io.flopscope.evaluate.ModelConfig;
+import io.flopscope.evaluate.Phase;
+import io.flopscope.evaluate.Scenario;
+import java.util.List;
 import io.flopscope.library.Library;
 import io.flopscope.resolve.Resolver;
 import java.io.PrintWriter;
 
 /** A model's config, its root analysis and the resolved symbolic cost tree. */
-record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution resolution) {
+record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution resolution, boolean prefillOnly) {
+
+    /** The scenarios, refused when they need a KV cache and the root's analysis covers prefill only (an encoder). */
+    List<Scenario> check(List<Scenario> scenarios) {
+        for (Scenario s : scenarios) {
+            if (prefillOnly && (s.phase() == Phase.DECODE || s.cacheLen() > 0)) {
+                throw UserError.usage(config.name() + ": the analysis of " + rootClass.substring(rootClass.lastIndexOf('.') + 1)
+                        + " covers prefill only (an encoder keeps no KV cache); use --phase prefill without --cache");
+            }
+        }
+        return scenarios;
+    }
+
+    Scenario check(Scenario s) { return check(List.of(s)).get(0); }
 
     static ResolvedModel of(String model, String moduleClass, Library library, boolean causal, PrintWriter err) {
         return of(ModelLoader.load(model), moduleClass, library, causal, err);
@@ -26,6 +42,8 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
         Resolver.Resolution r = new Resolver(library, causal).resolve(root);
         for (Diagnostic d : r.diagnostics()) err.println(d);
         for (Diagnostic d : ConfigConditions.check(r.root(), library, config)) err.println(d);
-        return new ResolvedModel(config, root, r);
+        // an analysis traced without a cache says so ("prefill: no KV cache ...")
+        boolean prefillOnly = library.analysis(root).map(a -> a.conditions().stream().anyMatch(c -> c.startsWith("prefill:"))).orElse(false);
+        return new ResolvedModel(config, root, r, prefillOnly);
     }
 }

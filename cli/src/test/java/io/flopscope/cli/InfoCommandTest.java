@@ -122,15 +122,27 @@ class InfoCommandTest {
         assertEquals(124439808L, JSON.readTree(run("info", "gpt2", "--format", "json").out()).get("parameters").asLong());
     }
 
-    @Test void modelsWithoutAnAnalysisSaySo() {
-        for (String model : new String[] {"meta-llama/Llama-2-7b-hf", "bert-base-uncased", "Mixtral-8x7B-v0.1"}) {
-            ModelConfig c = ModelLoader.load(model);
-            assumeTrue(Library.builtIn().find(c.rootClass().orElseThrow()).isEmpty(), "the built-in library covers " + model + " now");
-            CliTest.Run r = run("info", model);
-            assertEquals(1, r.code(), r.out());
-            assertEquals("", r.out());
-            assertTrue(r.err().contains("no analysis for " + c.rootClass().orElseThrow()), r.err());
-            assertTrue(r.err().contains("--source DIR"), r.err());
+    @Test void aModelWithoutAnAnalysisSaysSo() throws Exception {
+        // a family the built-in library does not cover
+        Path cfg = tmp.resolve("falcon.json");
+        java.nio.file.Files.writeString(cfg, "{\"model_type\": \"falcon\", \"architectures\": [\"FalconForCausalLM\"], \"hidden_size\": 64,"
+                + " \"num_attention_heads\": 4, \"num_hidden_layers\": 2, \"vocab_size\": 100}");
+        String root = "transformers.models.falcon.modeling_falcon.FalconForCausalLM";
+        assertTrue(Library.builtIn().find(root).isEmpty());
+        CliTest.Run r = run("info", cfg.toString());
+        assertEquals(1, r.code(), r.out());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("no analysis for " + root), r.err());
+        assertTrue(r.err().contains("--source DIR"), r.err());
+    }
+
+    @Test void everyBuiltInModelIsCountedWithoutSource() throws Exception {
+        for (ModelConfig c : io.flopscope.evaluate.BuiltInModels.all()) {
+            CliTest.Run r = run("info", c.name(), "--format", "json");
+            assertEquals(0, r.code(), c.name() + ": " + r.err());
+            JsonNode j = JSON.readTree(r.out());
+            assertEquals(io.flopscope.evaluate.BuiltInModels.publishedParameters(c).orElseThrow(), j.get("parameters").asLong(), c.name());
+            assertEquals(j.get("parameters").asLong(), j.get("published_parameters").asLong(), c.name());
         }
     }
 

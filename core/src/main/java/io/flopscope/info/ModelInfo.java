@@ -172,7 +172,7 @@ public final class ModelInfo {
             Optional<Rational> vocab = config.value("vocab_size");
             boolean tieUsed = false;
             for (Table t : tables) {
-                boolean isTied = tiedConfig && !tieUsed && vocab.isPresent() && t.rows().equals(vocab.get()) && staticReads.contains(t.elements());
+                boolean isTied = tiedConfig && !tieUsed && vocab.isPresent() && t.rows().equals(vocab.get()) && MemoryFootprint.readsTable(staticReads, t.elements(), t.rows());
                 if (isTied) {
                     tieUsed = true;
                     t.node().tied = true;

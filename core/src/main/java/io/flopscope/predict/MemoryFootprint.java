@@ -181,11 +181,19 @@ public final class MemoryFootprint {
         Optional<Rational> vocab = config.value("vocab_size");
         boolean tieUsed = false;
         for (Rational[] t : tables) {
-            boolean isTied = tied && !tieUsed && vocab.isPresent() && t[1].equals(vocab.get()) && staticReads.contains(t[0]);
+            boolean isTied = tied && !tieUsed && vocab.isPresent() && t[1].equals(vocab.get()) && readsTable(staticReads, t[0], t[1]);
             if (isTied) { tieUsed = true; continue; }
             total = total.add(t[0].multiply(t[2]));
         }
         return total;
+    }
+
+    /**
+     * Whether some projection reads a whole embedding table of {@code elements} in {@code rows} rows once per call:
+     * the table itself, plus one bias per row when the projection has one (BERT's MLM decoder).
+     */
+    public static boolean readsTable(java.util.Collection<Rational> staticReads, Rational elements, Rational rows) {
+        return staticReads.contains(elements) || staticReads.contains(elements.add(rows));
     }
 
     private void walkParameters(CostNode n, Rational count, Function<String, Poly> bindKeep, Function<String, Poly> bindAll,

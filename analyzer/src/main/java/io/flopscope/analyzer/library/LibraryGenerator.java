@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * picks the variant whose stated conditions the model's config meets. Pure: no I/O.
  */
 public final class LibraryGenerator {
-    /** One family: the folder its documents go to, its root class and the configs to analyse it with. */
-    public record Family(String folder, String rootClass, List<ModelConfig> models) {}
+    /** One family: the folder its documents go to, its root class, the configs to analyse it with, and whether it is an encoder (no KV cache: prefill only). */
+    public record Family(String folder, String rootClass, List<ModelConfig> models, boolean prefillOnly) {}
 
     /**
      * @param files            path (relative to the library root) → text, sorted: the documents, the release's
@@ -55,8 +55,7 @@ public final class LibraryGenerator {
         for (Family fam : families) {
             for (ModelConfig model : fam.models()) {
                 Map<String, Object> config = values(model.raw());
-                SourceAnalyzer.Result sdpa = SourceAnalyzer.analyzeBoth(src, new SourceAnalyzer.Request(fam.rootClass(), config, Map.of(), "sdpa", false));
-                SourceAnalyzer.Result eager = SourceAnalyzer.analyzeBoth(src, new SourceAnalyzer.Request(fam.rootClass(), config, Map.of(), "eager", false));
+                SourceAnalyzer.Result sdpa = analyze(src, fam, config, "sdpa"), eager = analyze(src, fam, config, "eager");
                 for (SourceAnalyzer.Result r : List.of(sdpa, eager)) {
                     for (Diagnostic d : r.diagnostics()) if (d.isError()) problems.add(d);
                     if (!r.complete()) problems.add(Diagnostic.error(null, 0, model.name() + ": " + (r.tracedLines() - r.analysedLines()) + " traced lines of "
@@ -105,6 +104,11 @@ public final class LibraryGenerator {
         for (String l : implementations) impl.append(l).append('\n');
         files.put(base + "/implementations.txt", impl.toString());
         return new Output(files, index, implementations, problems);
+    }
+
+    private static SourceAnalyzer.Result analyze(SourceLookup src, Family fam, Map<String, Object> config, String attn) {
+        SourceAnalyzer.Request r = new SourceAnalyzer.Request(fam.rootClass(), config, Map.of(), attn, false);
+        return fam.prefillOnly() ? SourceAnalyzer.analyze(src, r) : SourceAnalyzer.analyzeBoth(src, r);
     }
 
     private static Map<String, ModuleAnalysis> byClass(SourceAnalyzer.Result r) {

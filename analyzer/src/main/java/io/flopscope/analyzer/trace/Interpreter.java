@@ -595,6 +595,8 @@ public final class Interpreter {
         if (target instanceof PyExpr.Attribute a) {
             Value obj = eval(a.value(), f);
             if (obj instanceof ObjectV o) { o.attrs.put(a.attr(), v); return; }
+            // a bias attached after construction (BERT's MLM head: self.decoder.bias = self.bias) makes the layer add one
+            if (obj instanceof ExternalModuleV m && a.attr().equals("bias")) { m.ctorArgs().put("bias", new BoolV(!(v instanceof NoneV))); return; }
             // the model writes a config field (Gemma 4.x: config.hidden_activation = "gelu_pytorch_tanh"): later reads see it
             if (obj instanceof ConfigV c) { c.env.derive(c.env.canonical(a.attr()), v); return; }
             return; // attributes of other objects carry no cost
