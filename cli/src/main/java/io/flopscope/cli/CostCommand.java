@@ -61,7 +61,7 @@ final class CostCommand implements Callable<Integer> {
         if (scenario.isSweep() && fmt.equals("md")) throw UserError.usage("--format md is not available for a sweep: use text, json, csv or html");
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        ResolvedModel rm = source == null ? ResolvedModel.of(need(model), module, library.build(), scenario.causal, err)
+        ResolvedModel rm = source == null ? ResolvedModel.of(sourceOptions.applyTo(ModelLoader.load(need(model))), module, library.build(), scenario.causal, err)
                 : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
         if (scenario.isSweep()) return sweep(rm, fmt);
         Scenario sc = rm.check(scenario.scenario(rm.config()));

@@ -19,7 +19,7 @@ final class FromSource {
     private FromSource() {}
 
     static ResolvedModel resolve(String model, Path source, SourceOptions opts, LibraryOptions libOpts, ScenarioOptions scenario, String module, PrintWriter err) {
-        ModelConfig hf = model == null ? null : ModelLoader.load(model);
+        ModelConfig hf = model == null ? null : opts.applyTo(ModelLoader.load(model));
         String cls = opts.className;
         if (cls == null && hf != null) {
             String arch = hf.rootClass().orElseThrow(() -> UserError.failed(hf.name() + ": config has no architectures[0]; pass --class NAME"));

@@ -72,7 +72,7 @@ final class InfoCommand implements Callable<Integer> {
                         + "and parameters are counted from the analyses, not from a table. Analyse the model's transformers source "
                         + "with --source DIR (a transformers src/ folder), or add analyses with --library DIR");
             }
-            rm = ResolvedModel.of(loaded.config(), module, lib, false, err);
+            rm = ResolvedModel.of(sourceOptions.applyTo(loaded.config()), module, lib, false, err);
         } else {
             // a decode call: its analysis holds both the weights and the reads of the KV cache (a prefill's has no cache)
             ScenarioOptions decode = new ScenarioOptions();

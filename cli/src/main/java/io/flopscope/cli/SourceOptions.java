@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flopscope.analyzer.IndexLookup;
 import io.flopscope.analyzer.SourceAnalyzer;
 import io.flopscope.analyzer.index.SourceIndex;
+import io.flopscope.evaluate.ModelConfig;
+import io.flopscope.formula.Rational;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +76,21 @@ final class SourceOptions {
             out.put(k, val);
         }
         return out;
+    }
+
+    /**
+     * Applies the numeric --set values (numbers and booleans) to a loaded config, so that they reach the evaluation
+     * too (moe_experts_hit, a layer count); text and None only steer a source analysis.
+     */
+    ModelConfig applyTo(ModelConfig config) {
+        if (config == null) return null;
+        for (var e : parsedSets().entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof Long l) config.override(e.getKey(), Rational.of(l));
+            else if (v instanceof Double d) config.override(e.getKey(), Rational.parse(java.math.BigDecimal.valueOf(d).toPlainString()));
+            else if (v instanceof Boolean b) config.override(e.getKey(), b ? Rational.ONE : Rational.ZERO);
+        }
+        return config;
     }
 
     /** Opens SOURCE and finds the root class. */

@@ -46,6 +46,23 @@ class CliTest {
         assertEquals(128, j.at("/scenario/cache_len").asInt());
     }
 
+    /** --set reaches the evaluation: Mixtral's routing assumption, and an encoder refused a decode step. */
+    @Test void setChangesTheRoutingAssumptionAndEncodersHaveNoDecode() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Run all = run("cost", "Mixtral-8x7B-v0.1", "--phase", "decode", "--cache", "128", "--format", "json");
+        Run two = run("cost", "Mixtral-8x7B-v0.1", "--phase", "decode", "--cache", "128", "--format", "json", "--set", "moe_experts_hit=2");
+        assertEquals(0, all.code(), all.err());
+        assertEquals(0, two.code(), two.err());
+        var a = json.readTree(all.out()).get("totals");
+        var b = json.readTree(two.out()).get("totals");
+        assertEquals(a.get("matmul_flops").asText(), b.get("matmul_flops").asText());
+        assertTrue(new java.math.BigInteger(a.get("bytes_read").asText()).compareTo(new java.math.BigInteger(b.get("bytes_read").asText()).multiply(java.math.BigInteger.valueOf(3))) > 0,
+                "six of eight experts idle: " + a.get("bytes_read") + " vs " + b.get("bytes_read"));
+        Run bert = run("cost", "bert-base-uncased", "--phase", "decode");
+        assertEquals(2, bert.code());
+        assertTrue(bert.err().contains("covers prefill only"), bert.err());
+    }
+
     @Test void textCsvAndMarkdownFormats() {
         Run t = run("cost", "gpt2", "--depth", "1");
         assertEquals(0, t.code(), t.err());

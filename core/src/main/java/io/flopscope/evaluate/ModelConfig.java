@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -87,9 +88,16 @@ public final class ModelConfig {
         if (v != null && !v.isNull()) return Optional.of(number(field, v, visiting));
         JsonNode d = defaults.get(target);
         if (d == null) d = defaults.get(field);
+        if ((d == null || d.isNull()) && field.equals(EXPERTS_HIT)) {
+            // FlopScope's routing assumption (docs/conventions.md): every expert receives tokens unless --set says otherwise
+            for (String n : List.of("num_local_experts", "num_experts", "n_routed_experts")) if (!n.equals(field)) { var e = value(n, visiting); if (e.isPresent()) return e; }
+        }
         if (d == null || d.isNull()) return Optional.empty();
         return Optional.of(number(field, d, visiting));
     }
+
+    /** How many experts of a mixture receive tokens: not a Hugging Face field, FlopScope's routing assumption. */
+    public static final String EXPERTS_HIT = "moe_experts_hit";
 
     /**
      * config.&lt;field&gt; as a Python literal ({@code "silu"}, True, None, 12): from --set, config.json, else the

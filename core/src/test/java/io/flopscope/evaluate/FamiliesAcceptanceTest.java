@@ -160,6 +160,30 @@ class FamiliesAcceptanceTest {
         }
     }
 
+    /**
+     * Mixtral's routing assumption: by default every expert receives tokens (balanced routing); {@code --set
+     * moe_experts_hit=2} (one sequence's decode step reaches top_k = 2 experts) keeps the FLOPs and drops the reads of
+     * the six idle experts' weights in every layer.
+     */
+    @org.junit.jupiter.api.Test
+    void mixtralCountsTopKExpertsPerTokenAndReadsTheExpertsThatReceiveTokens() {
+        ModelConfig c = BuiltInModels.find("Mixtral-8x7B-v0.1").orElseThrow();
+        CostNode root = resolve(c, "sdpa");
+        Scenario sc = Scenario.of(Phase.DECODE, 1, 1, 128, Dtype.BF16);
+        var balanced = new Evaluator(sc, c).evaluate(root.cumulative());
+        ModelConfig two = BuiltInModels.find("Mixtral-8x7B-v0.1").orElseThrow();
+        two.override("moe_experts_hit", Rational.of(2));
+        var hit2 = new Evaluator(sc, two).evaluate(root.cumulative());
+        // top_k = 2 gated experts per token either way: the hand formula's FLOPs
+        assertEquals(handMatmul(c, 1, 1, 128), balanced.matmulFlops().num());
+        assertEquals(balanced.matmulFlops(), hit2.matmulFlops());
+        long expert = 3L * v(c, "hidden_size") * v(c, "intermediate_size");
+        Rational idle = Rational.of(6 * expert * v(c, "num_hidden_layers") * 2);
+        Rational saved = balanced.bytesRead().subtract(hit2.bytesRead());
+        // what else changes is the routing mask's slices (a few int64 per layer)
+        assertTrue(saved.compareTo(idle) >= 0 && saved.subtract(idle).compareTo(Rational.of(128 * v(c, "num_hidden_layers"))) <= 0, saved + " vs " + idle);
+    }
+
     private static List<ModelInfo.Module> embeddings(ModelInfo.Module m) {
         List<ModelInfo.Module> out = new java.util.ArrayList<>();
         if (m.className().equals("torch.nn.modules.sparse.Embedding")) out.add(m);

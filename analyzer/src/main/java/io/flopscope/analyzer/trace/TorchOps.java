@@ -225,6 +225,7 @@ final class TorchOps {
         Poly gathered = null;
         boolean advanced = false;
         Poly selected = Poly.ONE; // how many slices of the first dimension one element of the result stands for
+        boolean indexedByCount = false; // indexed by the variable of a loop over range(count) (range(num_experts))
         for (Value p : parts) {
             if (p instanceof EllipsisV) {
                 int keep = t.rank() - consumed;
@@ -241,6 +242,8 @@ final class TorchOps {
             } else if (p instanceof IntV) {
                 if (dim > 0) contiguous = false;
                 selected = selected.multiply(size);
+                // the variable of a loop over range(n) (Builtins), not an index taken from the hit experts' list
+                if (((IntV) p).value().equals(Poly.symbol("layer_idx"))) indexedByCount = true;
             } else if (p instanceof ListV l) {
                 out.add(Poly.constant(l.items().size()));
                 view = false;
@@ -260,9 +263,13 @@ final class TorchOps {
         while (dim < t.rank()) out.add(t.shape().get(dim++));
         TensorV result = new TensorV(out, t.dtype(), view ? contiguous : true, null, null, t.fill(), null, t.indexBound());
         if (t.nonzeros() != null && !selected.equals(Poly.ONE) && prod(out).multiply(selected).equals(t.numel())) {
-            // one slice of a routing mask (one expert's row): with balanced routing it holds its share of the nonzeros
+            // one slice of a routing mask (one expert's row): each of the experts that receive tokens holds an equal share
+            // of the nonzeros; a loop over every expert (4.44: range(num_experts)) does work in hit / num_experts of its
+            // iterations, a loop over the hit experts only (4.52, 5.x) runs `hit` times already
             balanced(f);
-            result = new TensorV(out, t.dtype(), result.contiguous(), null, null, t.fill(), t.nonzeros().divide(selected), t.indexBound());
+            Poly hit = Poly.symbol(EXPERTS_HIT);
+            if (indexedByCount) f.multiplier = f.multiplier.multiply(hit).divide(selected);
+            result = new TensorV(out, t.dtype(), result.contiguous(), null, null, t.fill(), t.nonzeros().divide(hit), t.indexBound());
         }
         if (!view) {
             Poly idxBytes = gathered == null ? Poly.ZERO : gathered.multiply(Poly.constant(8));
@@ -272,10 +279,14 @@ final class TorchOps {
         return result;
     }
 
+    /** How many experts receive tokens: a config value FlopScope adds, every expert unless --set says otherwise. */
+    static final String EXPERTS_HIT = "config.moe_experts_hit";
+
     /** States the routing assumption in the document of the module being traced. */
     private static void balanced(Frame f) {
-        f.rec.condition("balanced routing (an assumption): the experts share the routed tokens evenly, each receiving "
-                + "batch_size·seq_len·top_k / num_experts of them, so every expert receives tokens and its weights are read");
+        f.rec.condition("routing (an assumption): `config.moe_experts_hit` experts receive the routed tokens, batch_size·seq_len·top_k / "
+                + "moe_experts_hit each, and only their weights are read; by default every expert (balanced routing: moe_experts_hit = "
+                + "the number of experts); `--set moe_experts_hit=N` changes it (one decode step of one sequence reaches top_k experts)");
     }
 
     /** nonzero(): one row of indices per nonzero element, as many as are known to be nonzero. */
@@ -1064,9 +1075,9 @@ final class TorchOps {
                 }
                 Poly nz = null;
                 if (name.equals("sum") && t.nonzeros() != null) {
-                    // counts of a routing mask per expert: with balanced routing every expert's count is positive
+                    // counts of a routing mask per expert: positive for the experts that receive tokens
                     balanced(f);
-                    nz = prod(s);
+                    nz = prod(s).equals(Poly.ONE) ? Poly.ONE : Poly.symbol(EXPERTS_HIT);
                 }
                 TensorV out = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true, null, null, null, nz, null);
                 basic(f, name, "reduction", FlopClass.VECTOR, t.numel(), bytes(t), bytes(out), "1 FLOP per input element; reads the input, writes " + ExprText.shape(s));
