@@ -745,11 +745,14 @@ final class TorchOps {
         int r = q.rank();
         Poly bh = prod(q.shape().subList(0, r - 2));
         Poly ql = q.shape().get(r - 2), kl = k.shape().get(k.rank() - 2), d = q.shape().get(r - 1), dv = v.shape().get(v.rank() - 1);
-        if (!prod(k.shape().subList(0, k.rank() - 2)).equals(bh) && !Boolean.TRUE.equals(in.truth(kw.getOrDefault("enable_gqa", new BoolV(false))))) {
-            bh = pick(bh, prod(k.shape().subList(0, k.rank() - 2)));
-        }
-        if (dv.equals(d)) ref(f, "scaled_dot_product_attention", "torch.nn.functional.scaled_dot_product_attention", "batch_heads", bh, "q_len", ql, "kv_len", kl, "head_dim", d);
-        else ref(f, "scaled_dot_product_attention", "torch.nn.functional.scaled_dot_product_attention", "batch_heads", bh, "q_len", ql, "kv_len", kl, "head_dim", d, "v_head_dim", dv);
+        Poly kvh = prod(k.shape().subList(0, k.rank() - 2));
+        boolean gqa = Boolean.TRUE.equals(in.truth(kw.getOrDefault("enable_gqa", new BoolV(false))));
+        if (!kvh.equals(bh) && !gqa) bh = pick(bh, kvh);
+        List<Object> params = new ArrayList<>(List.of("batch_heads", bh, "q_len", ql, "kv_len", kl, "head_dim", d));
+        if (!dv.equals(d)) params.addAll(List.of("v_head_dim", dv));
+        // enable_gqa: fewer key/value heads than query heads, each read once
+        if (gqa && !kvh.equals(bh)) params.addAll(List.of("kv_batch_heads", kvh));
+        ref(f, "scaled_dot_product_attention", "torch.nn.functional.scaled_dot_product_attention", params.toArray());
         if (mask instanceof TensorV m) {
             basic(f, "attention mask", "mask read inside SDPA", FlopClass.VECTOR, bh.multiply(ql).multiply(kl), bytes(m), Poly.ZERO,
                     "the fused kernel reads the mask and adds it to every score");

@@ -208,4 +208,23 @@ class LlamaFromSourceTest {
         }
         assertEquals(layers * copiesPerToken * 2 * b * kv * d, perKvByte[1] - perKvByte[0]);
     }
+
+    /** 5.x passes grouped keys and values to SDPA with enable_gqa: the fused kernel reads each key/value head once. */
+    @org.junit.jupiter.api.Test
+    void gqaSdpaReadsKeyValueHeadsOnce() throws Exception {
+        Library lib = analyse("5.0", "llama", "tiny", "sdpa", true);
+        var root = new Resolver(lib, false).resolve(ROOTS.get("llama")).root();
+        var sdpa = find(root, "torch.nn.functional.scaled_dot_product_attention");
+        long b = 3, c = 40, heads = 4, kv = 2, d = 16;
+        Scenario sc = new Scenario(Phase.DECODE, b, 1, c, Dtype.BF16, Dtype.BF16, Dtype.BF16);
+        Numbers n = new io.flopscope.evaluate.Evaluator(sc, config("tiny")).evaluate(sdpa.cumulative());
+        // Q of every query head, K and V of the key/value heads only, over the cache and the new token
+        assertEquals(java.math.BigInteger.valueOf((b * heads * d + b * kv * (c + 1) * 2 * d) * 2), n.bytesRead().num());
+    }
+
+    private static io.flopscope.resolve.CostNode find(io.flopscope.resolve.CostNode n, String cls) {
+        if (n.className().equals(cls)) return n;
+        for (var k : n.kernels()) for (var call : k.calls()) { var x = find(call.node(), cls); if (x != null) return x; }
+        return null;
+    }
 }
