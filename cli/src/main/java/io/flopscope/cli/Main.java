@@ -1,5 +1,6 @@
 package io.flopscope.cli;
 
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,48 +23,81 @@ public final class Main implements Runnable {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Subcommands by name. Only the one asked for is built: picocli's reflection over all of them costs start-up time. */
-    static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
-    static {
-        COMMANDS.put("cost", CostCommand::new);
-        COMMANDS.put("formula", FormulaCommand::new);
-        COMMANDS.put("validate", ValidateCommand::new);
-        COMMANDS.put("analyze", AnalyzeCommand::new);
-        COMMANDS.put("models", ModelsCommand::new);
-        COMMANDS.put("info", InfoCommand::new);
-        COMMANDS.put("hardware", HardwareCommand::new);
-        COMMANDS.put("predict", PredictCommand::new);
-        COMMANDS.put("generate", GenerateCommand::new);
-        COMMANDS.put("memory", MemoryCommand::new);
-        COMMANDS.put("calibrate", CalibrateCommand::new);
-        COMMANDS.put("evaluate", EvaluateCommand::new);
+    /**
+     * Subcommands by name, held apart so that a {@code cost} line that {@link FastCost} parses loads none of them.
+     * Only the one asked for is built: picocli's reflection over all of them costs start-up time.
+     */
+    static final class Commands {
+        static final Map<String, Supplier<Object>> ALL = new LinkedHashMap<>();
+        static {
+            ALL.put("cost", CostCommand::new);
+            ALL.put("formula", FormulaCommand::new);
+            ALL.put("validate", ValidateCommand::new);
+            ALL.put("analyze", AnalyzeCommand::new);
+            ALL.put("models", ModelsCommand::new);
+            ALL.put("info", InfoCommand::new);
+            ALL.put("hardware", HardwareCommand::new);
+            ALL.put("predict", PredictCommand::new);
+            ALL.put("generate", GenerateCommand::new);
+            ALL.put("memory", MemoryCommand::new);
+            ALL.put("calibrate", CalibrateCommand::new);
+            ALL.put("evaluate", EvaluateCommand::new);
+            ALL.put("diff", DiffCommand::new);
+        }
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cmd = new CommandLine(new Main());
-        String first = args.length > 0 ? args[0] : "";
-        if (COMMANDS.containsKey(first)) cmd.addSubcommand(first, COMMANDS.get(first).get());
-        else {
-            for (var e : COMMANDS.entrySet()) cmd.addSubcommand(e.getKey(), e.getValue().get());
-            cmd.addSubcommand("help", new CommandLine.HelpCommand());
-        }
-        cmd.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-        cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
-            if (ex instanceof UserError u) {
-                c.getErr().println("flopscope: error: " + u.getMessage());
-                return u.exitCode;
-            }
-            c.getErr().println("flopscope: internal error: " + ex + " (please report it)");
-            return ExitCodes.ERRORS;
-        });
-        int code = cmd.execute(args);
-        cmd.getOut().flush();
-        cmd.getErr().flush();
+        PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        CostCommand fast = args.length > 0 && args[0].equals("cost") ? FastCost.parse(args) : null;
+        int code = fast != null ? execute(fast, o, e) : Picocli.execute(args, o, e);
+        o.flush();
+        e.flush();
         return code;
     }
 
+    /** Runs a command that {@link FastCost} parsed, ending it as picocli's handler below does. */
+    private static int execute(CostCommand c, PrintWriter out, PrintWriter err) {
+        c.out = out;
+        c.err = err;
+        try {
+            return c.call();
+        } catch (Exception ex) {
+            return failure(ex, err);
+        }
+    }
+
+    static int failure(Exception ex, PrintWriter err) {
+        if (ex instanceof UserError u) {
+            err.println("flopscope: error: " + u.getMessage());
+            return u.exitCode;
+        }
+        err.println("flopscope: internal error: " + ex + " (please report it)");
+        return ExitCodes.ERRORS;
+    }
+
+    /** Everything that touches picocli's classes, which load only when a line needs them. */
+    private static final class Picocli {
+        static int execute(String[] args, PrintWriter out, PrintWriter err) {
+            CommandLine cmd = new CommandLine(new Main());
+            String first = args.length > 0 ? args[0] : "";
+            if (Commands.ALL.containsKey(first)) cmd.addSubcommand(first, Commands.ALL.get(first).get());
+            else {
+                for (var e : Commands.ALL.entrySet()) cmd.addSubcommand(e.getKey(), e.getValue().get());
+                cmd.addSubcommand("help", new CommandLine.HelpCommand());
+            }
+            cmd.setOut(out);
+            cmd.setErr(err);
+            cmd.setExecutionExceptionHandler((ex, c, parseResult) -> failure(ex, c.getErr()));
+            return cmd.execute(args);
+        }
+
+        static RuntimeException missingCommand(CommandSpec spec) {
+            return new CommandLine.ParameterException(spec.commandLine(), "missing command: cost, formula, validate or models");
+        }
+    }
+
     @Override public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: cost, formula, validate or models");
+        throw Picocli.missingCommand(spec);
     }
 }

@@ -110,7 +110,9 @@ public final class ModelConfig {
         if (v == null) {
             JsonNode d = defaults.has(target) ? defaults.get(target) : defaults.get(field);
             if (d == null) return Optional.empty();
-            if (d.isTextual()) return value(field).map(Rational::toString);
+            // a default written as a formula is FlopScope's stand-in for what the model derives (GPT-2's n_inner, None in
+            // the config class): not the config's own value
+            if (d.isTextual()) return Optional.empty();
             v = d;
         }
         if (v.isNull()) return Optional.of("None");
