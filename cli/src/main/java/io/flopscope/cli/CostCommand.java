@@ -25,6 +25,11 @@ import picocli.CommandLine.Model.CommandSpec;
         exitCodeList = {"0:success", "1:errors in the analyses, or parts could not be analysed (listed)", "2:bad usage"})
 final class CostCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
+    /** Standard output and error when run without picocli ({@link FastCost}); else picocli's. */
+    java.io.PrintWriter out, err;
+
+    java.io.PrintWriter out() { return out != null ? out : spec.commandLine().getOut(); }
+    java.io.PrintWriter err() { return err != null ? err : spec.commandLine().getErr(); }
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
     String model;
@@ -59,8 +64,8 @@ final class CostCommand implements Callable<Integer> {
         if (!fmt.matches("text|json|csv|md|html")) throw UserError.usage("--format " + format + ": expected text, json, csv or md, or html (one self-contained page)");
         scenario.validate();
         if (scenario.isSweep() && fmt.equals("md")) throw UserError.usage("--format md is not available for a sweep: use text, json, csv or html");
-        var out = spec.commandLine().getOut();
-        var err = spec.commandLine().getErr();
+        var out = out();
+        var err = err();
         ResolvedModel rm = source == null ? ResolvedModel.of(sourceOptions.applyTo(ModelLoader.load(need(model))), module, library.build(), scenario.causal, err)
                 : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
         if (scenario.isSweep()) return sweep(rm, fmt);
@@ -94,7 +99,7 @@ final class CostCommand implements Callable<Integer> {
      * bound, batch_size, seq_len and cache_len left free) and evaluated exactly at each point, in parallel.
      */
     private Integer sweep(ResolvedModel rm, String fmt) {
-        var err = spec.commandLine().getErr();
+        var err = err();
         List<Scenario> points = rm.check(scenario.scenarios(rm.config(), err));
         var cumulative = rm.resolution().root().cumulative();
         var missing = new Evaluator(points.get(0), rm.config()).missing(cumulative);
@@ -137,7 +142,7 @@ final class CostCommand implements Callable<Integer> {
             }
             default -> text = report.text();
         }
-        Sweep.emit(spec.commandLine().getOut(), err, outFile, text);
+        Sweep.emit(out(), err, outFile, text);
         return unknowns.isEmpty() && !rm.resolution().hasErrors() ? ExitCodes.OK : ExitCodes.ERRORS;
     }
 }
