@@ -70,12 +70,19 @@ public final class MarkdownReader {
         String phase = "";
         boolean inFence = false;
         StringBuilder fence = null;
+        String marker = "```"; // a fence closes with as many backticks as opened it (CommonMark), so code may hold ```
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
             int lineNo = i + 1;
-            if (line.strip().startsWith("```")) {
-                if (!inFence) { inFence = true; fence = new StringBuilder(); }
-                else {
+            String st = line.strip();
+            if (inFence ? st.equals(marker) || (st.startsWith(marker) && st.replace("`", "").isEmpty() && st.length() >= marker.length()) : st.startsWith("```")) {
+                if (!inFence) {
+                    inFence = true;
+                    fence = new StringBuilder();
+                    int n = 0;
+                    while (n < st.length() && st.charAt(n) == '`') n++;
+                    marker = "`".repeat(n);
+                } else {
                     inFence = false;
                     if (current != null && current.code == null) current.code = stripTrailingNewline(fence.toString());
                     else if (section.startsWith("parameters")) readSignature(fence.toString().strip(), lineNo);

@@ -84,7 +84,14 @@ public final class MarkdownWriter {
         sb.append("\n**Line ").append(k.lines());
         if (!k.title().isEmpty()) sb.append(": ").append(k.title());
         sb.append("**\n");
-        if (k.code() != null) sb.append("```python\n").append(k.code()).append("\n```\n");
+        if (k.code() != null) {
+            // a fence longer than any run of backticks in the code (a docstring may hold a Markdown example)
+            int longest = 0;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("`+").matcher(k.code());
+            while (m.find()) longest = Math.max(longest, m.group().length());
+            String fence = "`".repeat(Math.max(3, longest + 1));
+            sb.append(fence).append("python\n").append(k.code()).append('\n').append(fence).append('\n');
+        }
         sb.append("- **Kernel Type**: ").append(k.type().label()).append('\n');
         sb.append("- **Operation**: ").append(k.operation()).append('\n');
         String[] analysis = k.analysis().split("\n", -1);

@@ -32,7 +32,7 @@ public final class DocumentBuilder {
         List<Kernel> kernels = new ArrayList<>();
         for (Entry e : entries) {
             LineRange lines = new LineRange(e.startLine(), Math.max(e.startLine(), e.endLine()));
-            String code = code(sourceLines, lines);
+            String code = io.flopscope.document.SourceCode.lines(sourceLines, lines);
             if (e.unanalysed() != null) {
                 kernels.add(Kernel.unanalysed(lines, e.title(), "Forward", code, e.unanalysed()));
                 continue;
@@ -47,21 +47,5 @@ public final class DocumentBuilder {
             }
         }
         return new ModuleAnalysis(className, location, conditions, skipped, ps, List.of(), kernels, summary);
-    }
-
-    private static String code(List<String> lines, LineRange r) {
-        if (lines == null || lines.isEmpty() || r.end() > lines.size()) return null;
-        StringBuilder sb = new StringBuilder();
-        int indent = Integer.MAX_VALUE;
-        for (int i = r.start(); i <= r.end(); i++) {
-            String l = lines.get(i - 1);
-            if (!l.isBlank()) indent = Math.min(indent, l.length() - l.stripLeading().length());
-        }
-        for (int i = r.start(); i <= r.end(); i++) {
-            String l = lines.get(i - 1);
-            if (sb.length() > 0) sb.append('\n');
-            sb.append(l.length() >= indent && indent != Integer.MAX_VALUE ? l.substring(indent) : l.strip());
-        }
-        return sb.toString();
     }
 }
