@@ -143,6 +143,11 @@ class InfoCommandTest {
             JsonNode j = JSON.readTree(r.out());
             assertEquals(io.flopscope.evaluate.BuiltInModels.publishedParameters(c).orElseThrow(), j.get("parameters").asLong(), c.name());
             assertEquals(j.get("parameters").asLong(), j.get("published_parameters").asLong(), c.name());
+            // and its cost, from the built-in library alone
+            CliTest.Run cost = run("cost", c.name(), "--format", "json");
+            assertEquals(0, cost.code(), c.name() + ": " + cost.err());
+            assertEquals("", cost.err(), c.name());
+            assertTrue(JSON.readTree(cost.out()).get("complete").asBoolean(), c.name());
         }
     }
 
