@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,14 +39,36 @@ public final class Library {
             int eq = line.indexOf('=');
             if (eq > 0) lib.aliases.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
         }
-        for (String name : resourceLines("index.txt")) {
+        Map<String, String> classes = classMap();
+        for (String line : resourceLines("index.txt")) {
+            // "path" or "path = class"; parse on first use: a model touches a fraction of the library, and start-up time matters
+            int eq = line.indexOf('=');
+            String name = eq < 0 ? line : line.substring(0, eq).strip();
+            String cls = eq < 0 ? classes.get(name) : line.substring(eq + 1).strip();
+            if (cls != null) {
+                lib.pending.computeIfAbsent(cls, k -> new ArrayList<>()).add(name);
+                continue;
+            }
+            // not in the class map: read the class from the title (a document without one is read now)
             String text = resource(name);
-            // parse on first use: a model touches a fraction of the library, and start-up time matters
-            String cls = titleClass(text);
+            cls = titleClass(text);
             if (cls == null) lib.addDocument("builtin:" + name, text, true);
             else lib.pending.computeIfAbsent(cls, k -> new ArrayList<>()).add(name);
         }
         return lib;
+    }
+
+    /**
+     * {@code classes.txt}: document path → the class its title names, so that start-up reads no document
+     * (LibraryClassMapTest checks it against the titles).
+     */
+    static Map<String, String> classMap() {
+        Map<String, String> out = new HashMap<>();
+        for (String line : resourceLines("classes.txt")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) out.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }
+        return out;
     }
 
     /** Built-in documents not parsed yet: class → resource names (several when the class has variants). */
@@ -54,7 +77,8 @@ public final class Library {
     private final Map<String, List<LibraryEntry>> variants = new LinkedHashMap<>();
     private ToIntFunction<ModuleAnalysis> violations;
 
-    private static String titleClass(String text) {
+    /** The class named by a document's title line, or null. */
+    static String titleClass(String text) {
         int nl = text.indexOf('\n');
         String first = nl < 0 ? text : text.substring(0, nl);
         String prefix = "# Computational Cost Analysis: ";
