@@ -1,10 +1,7 @@
 package io.flopscope.cli;
 
-import io.flopscope.evaluate.Evaluator;
 import io.flopscope.evaluate.Scenario;
-import io.flopscope.formula.Poly;
 import io.flopscope.library.Library;
-import io.flopscope.report.EvaluatedNode;
 import io.flopscope.report.ModuleDiff;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -49,22 +46,11 @@ final class DiffCommand implements Callable<Integer> {
         String release = builtIn.analysis(a.rootClass()).flatMap(x -> x.conditions().stream().filter(c -> c.startsWith("transformers ")).findFirst())
                 .map(r -> " (" + r + ")").orElse("");
         ModuleDiff d = new ModuleDiff(a.config().name(), sc, scenario.causal,
-                new ModuleDiff.Side("built-in analyses" + release, evaluate(a, sc)), new ModuleDiff.Side("analysed from " + source, evaluate(b, sc)));
+                new ModuleDiff.Side("built-in analyses" + release, a.evaluate(sc)), new ModuleDiff.Side("analysed from " + source, b.evaluate(sc)));
         var out = spec.commandLine().getOut();
         out.print(fmt.equals("json") ? d.json() : d.text());
         out.flush();
         boolean incomplete = !a.resolution().root().complete() || !b.resolution().root().complete();
         return d.differs() || incomplete ? ExitCodes.ERRORS : ExitCodes.OK;
-    }
-
-    private static EvaluatedNode evaluate(ResolvedModel rm, Scenario sc) {
-        Evaluator ev = new Evaluator(sc, rm.config());
-        var missing = ev.missing(rm.resolution().root().cumulative());
-        if (!missing.isEmpty()) throw UserError.failed(rm.config().name() + ": no value for " + String.join(", ", missing));
-        try {
-            return EvaluatedNode.of(rm.resolution().root(), ev);
-        } catch (Poly.UnboundSymbolException e) {
-            throw UserError.failed(rm.config().name() + ": " + e.getMessage());
-        }
     }
 }

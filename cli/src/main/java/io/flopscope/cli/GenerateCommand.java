@@ -50,10 +50,7 @@ final class GenerateCommand implements Callable<Integer> {
         Generation.Spec s = run.spec(rm.config(), run.batch());
         rm.check(s.decode(0));
         Target t = device.target(h, s.activations(), rm.config());
-        var missing = new Evaluator(s.prefill(), rm.config()).missing(rm.resolution().root().cumulative());
-        if (!missing.isEmpty()) {
-            throw UserError.failed(rm.config().name() + ": no value for " + String.join(", ", missing) + " (missing from the config and its defaults; set it in config.json)");
-        }
+        rm.evaluator(s.prefill());
         Generation.Result r;
         MemoryFootprint.Footprint mem;
         try {

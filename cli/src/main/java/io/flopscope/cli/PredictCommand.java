@@ -64,11 +64,7 @@ final class PredictCommand implements Callable<Integer> {
         List<Scenario> points = rm.check(scenario.isSweep() ? scenario.scenarios(rm.config(), err) : List.of(scenario.scenario(rm.config())));
         Scenario sc = points.get(0);
         Target t = device.target(h, sc.activations(), rm.config());
-        Evaluator ev = new Evaluator(sc, rm.config());
-        var missing = ev.missing(rm.resolution().root().cumulative());
-        if (!missing.isEmpty()) {
-            throw UserError.failed(rm.config().name() + ": no value for " + String.join(", ", missing) + " (missing from the config and its defaults; set it in config.json)");
-        }
+        Evaluator ev = rm.evaluator(sc);
         // the model is resolved once; each point only evaluates the resolved tree and applies the roofline
         MemoryFootprint mf = scenario.isSweep() || fmt.equals("html") ? footprint(rm, sc) : null;
         ModelDims dims;

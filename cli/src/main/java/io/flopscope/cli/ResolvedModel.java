@@ -2,11 +2,14 @@ package io.flopscope.cli;
 
 import io.flopscope.diag.Diagnostic;
 import io.flopscope.evaluate.ConfigConditions;
+import io.flopscope.evaluate.Evaluator;
 import io.flopscope.evaluate.ModelConfig;
 import io.flopscope.evaluate.Phase;
 import io.flopscope.evaluate.Scenario;
 import java.util.List;
+import io.flopscope.formula.Poly;
 import io.flopscope.library.Library;
+import io.flopscope.report.EvaluatedNode;
 import io.flopscope.resolve.Resolver;
 import java.io.PrintWriter;
 
@@ -25,6 +28,26 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
     }
 
     Scenario check(Scenario s) { return check(List.of(s)).get(0); }
+
+    /** An evaluator for the scenario, once every config value the totals need is known (else exit 1, naming them). */
+    Evaluator evaluator(Scenario s) {
+        Evaluator ev = new Evaluator(s, config);
+        var missing = ev.missing(resolution.root().cumulative());
+        if (!missing.isEmpty()) {
+            throw UserError.failed(config.name() + ": no value for " + String.join(", ", missing) + " (missing from the config and its defaults; set it in config.json)");
+        }
+        return ev;
+    }
+
+    /** The tree evaluated at the scenario. */
+    EvaluatedNode evaluate(Scenario s) {
+        Evaluator ev = evaluator(s);
+        try {
+            return EvaluatedNode.of(resolution.root(), ev);
+        } catch (Poly.UnboundSymbolException e) {
+            throw UserError.failed(config.name() + ": " + e.getMessage());
+        }
+    }
 
     static ResolvedModel of(String model, String moduleClass, Library library, boolean causal, PrintWriter err) {
         return of(ModelLoader.load(model), moduleClass, library, causal, err);
