@@ -43,6 +43,7 @@ public final class Main implements Runnable {
             ALL.put("calibrate", CalibrateCommand::new);
             ALL.put("evaluate", EvaluateCommand::new);
             ALL.put("diff", DiffCommand::new);
+            ALL.put("show", ShowCommand::new);
         }
     }
 
