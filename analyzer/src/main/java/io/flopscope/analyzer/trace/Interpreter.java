@@ -847,7 +847,8 @@ public final class Interpreter {
             if (attr.equals("get_text_config")) return new BoundMethodV(c, attr);
             Value v = c.env.get(attr).orElseGet(() -> Builtins.configDefault(attr).orElse(
                     new UnknownV("config has no field '" + attr + "' (give it in config.json or with --set " + attr + "=...)")));
-            if (f != null && f.rec != null) {
+            // token ids (pad_token_id as an Embedding's padding_idx) are data, never a path choice: not a condition
+            if (f != null && f.rec != null && !attr.endsWith("_token_id")) {
                 String folded = ConfigEnv.literal(v);
                 // a folded value may choose the path: state it, so a document is checked against the config it is used with
                 String name = "`config." + c.env.canonical(attr) + "` is " + folded;
