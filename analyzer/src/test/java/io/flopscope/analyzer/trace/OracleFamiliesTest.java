@@ -1,0 +1,199 @@
+package io.flopscope.analyzer.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flopscope.analyzer.SourceAnalyzer;
+import io.flopscope.document.DocumentPositions;
+import io.flopscope.document.ModuleAnalysis;
+import io.flopscope.evaluate.ConfigConditions;
+import io.flopscope.evaluate.Dtype;
+import io.flopscope.evaluate.Evaluator;
+import io.flopscope.evaluate.ModelConfig;
+import io.flopscope.evaluate.Numbers;
+import io.flopscope.evaluate.Phase;
+import io.flopscope.evaluate.Scenario;
+import io.flopscope.library.Library;
+import io.flopscope.library.LibraryEntry;
+import io.flopscope.resolve.Resolver;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Matmul FLOPs of Mistral, Qwen2, OPT, Phi-3, Gemma, Mixtral and BERT against the ground-truth oracle
+ * (/work/shared/oracle: torch 2.13 FlopCounterMode on a real forward pass of transformers 5.18, random weights, fp32,
+ * CPU). The constants below are the oracle's {@code totals.flops_flopcounter}: every mm/addmm/bmm plus, for sdpa, the
+ * oracle's added formula for {@code aten._scaled_dot_product_flash_attention_for_cpu} (4·b·H·q·kv·d, the full
+ * rectangle), which FlopScope also counts as matmul FLOPs; nothing else in these models has a FLOP formula there.
+ *
+ * <p>Scenarios (files in the git-ignored .corpus/oracle/scenarios and results, named o_FAMILY_PHASE_..._ATTN.json):
+ * prefill = one forward of [batch 2, seq 16]; decode = warm-up [2, 9] then the measured step [2, 1] (cache_len 9).
+ * Mixtral ran with experts_implementation "eager" (the per-expert loop: n·top_k token-rows in total, whatever the
+ * routing). BertForMaskedLM ran through a small encoder wrapper (.corpus/oracle/hf_encoder_wrapper.py, model(input_ids)
+ * only), because the shared hf_wrapper.HFCausalLM reads {@code out.past_key_values}, which MaskedLMOutput lacks.
+ *
+ * <p>The tiny configs (hidden 64, 4 heads, 2 key/value heads where the family has GQA, 2 layers, vocab 128,
+ * intermediate 176) are the oracle's, word for word, plus architectures[0].
+ */
+class OracleFamiliesTest {
+    static final Path SRC = LlamaFromSourceTest.TREES.get("5.0");
+
+    static final Map<String, String> CONFIGS = Map.of(
+            "mistral", "{\"model_type\":\"mistral\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"num_key_value_heads\":2,\"rms_norm_eps\":1e-05,\"hidden_act\":\"silu\","
+                    + "\"tie_word_embeddings\":false,\"rope_theta\":10000.0,\"sliding_window\":4096,\"architectures\":[\"MistralForCausalLM\"]}",
+            "qwen2", "{\"model_type\":\"qwen2\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"num_key_value_heads\":2,\"rms_norm_eps\":1e-06,\"hidden_act\":\"silu\","
+                    + "\"tie_word_embeddings\":true,\"rope_theta\":1000000.0,\"use_sliding_window\":false,\"sliding_window\":4096,\"max_window_layers\":2,"
+                    + "\"architectures\":[\"Qwen2ForCausalLM\"]}",
+            "opt", "{\"model_type\":\"opt\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"ffn_dim\":176,\"word_embed_proj_dim\":64,\"do_layer_norm_before\":true,\"activation_function\":\"relu\","
+                    + "\"enable_bias\":true,\"layer_norm_elementwise_affine\":true,\"dropout\":0.1,\"attention_dropout\":0.0,\"layerdrop\":0.0,\"pad_token_id\":1,"
+                    + "\"architectures\":[\"OPTForCausalLM\"]}",
+            "phi3", "{\"model_type\":\"phi3\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"num_key_value_heads\":2,\"original_max_position_embeddings\":512,"
+                    + "\"rms_norm_eps\":1e-05,\"hidden_act\":\"silu\",\"tie_word_embeddings\":false,\"rope_theta\":10000.0,\"rope_scaling\":null,"
+                    + "\"sliding_window\":2047,\"pad_token_id\":0,\"architectures\":[\"Phi3ForCausalLM\"]}",
+            // Gemma with an explicit head_dim (H·d = 128 ≠ hidden 64); 5.x GemmaMLP uses config.hidden_act ("gelu" here,
+            // GELUActivation), 4.44 uses hidden_activation
+            "gemma", "{\"model_type\":\"gemma\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"num_key_value_heads\":2,\"head_dim\":32,\"rms_norm_eps\":1e-06,"
+                    + "\"hidden_act\":\"gelu\",\"hidden_activation\":\"gelu_pytorch_tanh\",\"tie_word_embeddings\":true,\"rope_theta\":10000.0,"
+                    + "\"architectures\":[\"GemmaForCausalLM\"]}",
+            // the same with the 5.x default activation gelu_pytorch_tanh (GELUTanh): see gemmaWithGeluTanhFrom50Source
+            "gemma-tanh", "{\"model_type\":\"gemma\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"num_key_value_heads\":2,\"head_dim\":32,\"rms_norm_eps\":1e-06,"
+                    + "\"hidden_act\":\"gelu_pytorch_tanh\",\"hidden_activation\":\"gelu_pytorch_tanh\",\"tie_word_embeddings\":true,\"rope_theta\":10000.0,"
+                    + "\"architectures\":[\"GemmaForCausalLM\"]}",
+            "mixtral", "{\"model_type\":\"mixtral\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"num_key_value_heads\":2,\"rms_norm_eps\":1e-05,\"hidden_act\":\"silu\","
+                    + "\"tie_word_embeddings\":false,\"rope_theta\":1000000.0,\"num_local_experts\":8,\"num_experts_per_tok\":2,\"sliding_window\":null,"
+                    + "\"architectures\":[\"MixtralForCausalLM\"]}",
+            "bert", "{\"model_type\":\"bert\",\"hidden_size\":64,\"num_attention_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                    + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"type_vocab_size\":2,\"hidden_act\":\"gelu\",\"layer_norm_eps\":1e-12,"
+                    + "\"position_embedding_type\":\"absolute\",\"pad_token_id\":0,\"architectures\":[\"BertForMaskedLM\"]}");
+
+    static ModelConfig config(String family) { return ModelConfig.parse(family, CONFIGS.get(family)); }
+
+    static String root(String family) { return config(family).rootClass().orElseThrow(); }
+
+    /** The config's scalar values as the analyzer takes them (integers as Long; lists such as architectures left out). */
+    static Map<String, Object> values(String family) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = new ObjectMapper().readValue(CONFIGS.get(family), LinkedHashMap.class);
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (v instanceof java.util.List<?> || v instanceof Map<?, ?>) return;
+            out.put(k, v instanceof Integer i ? (Object) (long) i : v);
+        });
+        return out;
+    }
+
+    static Scenario scenario(String phase) {
+        return phase.equals("decode") ? Scenario.of(Phase.DECODE, 2, 1, 9, Dtype.FP32) : Scenario.of(Phase.PREFILL, 2, 16, 0, Dtype.FP32);
+    }
+
+    /** Matmul FLOPs of the family analysed from the 5.0 source, after checking every traced line was analysed. */
+    static BigInteger fromSource(String family, String attn, String phase) throws Exception {
+        assumeTrue(Files.isDirectory(SRC), "skipped: " + SRC + " is absent (fetch transformers 5.0 into .corpus/ to run this test)");
+        boolean decode = phase.equals("decode");
+        SourceAnalyzer.Result r = SourceAnalyzer.analyze(LlamaFromSourceTest.index(SRC), new SourceAnalyzer.Request(root(family), values(family), Map.of(), attn, decode));
+        assertTrue(r.complete() && r.tracedLines() > 0, () -> family + " 5.0 " + attn + " " + phase + ": coverage "
+                + r.analysedLines() + "/" + r.tracedLines() + " " + r.coverage() + " " + r.diagnostics());
+        Library lib = Library.builtIn();
+        for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
+        var node = new Resolver(lib, false).resolve(root(family)).root();
+        assertTrue(node.complete(), () -> family + ": " + node.unknowns());
+        return new Evaluator(scenario(phase), config(family)).evaluate(node.cumulative()).matmulFlops().num();
+    }
+
+    /**
+     * Every oracle scenario of the seven families: the 5.0 source analysis equals the oracle exactly (the rotary
+     * embedding's inv_freq @ position_ids, 2·(d/2)·s FLOPs once per forward, included on both sides).
+     */
+    @ParameterizedTest(name = "{0} {1} {2}: oracle {3}")
+    @CsvSource({
+            // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_mistral_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
+            "mistral, sdpa, prefill, 6684928", "mistral, sdpa, decode, 411664", "mistral, eager, prefill, 6684928", "mistral, eager, decode, 411664",
+            // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_qwen2_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
+            "qwen2, sdpa, prefill, 6684928", "qwen2, sdpa, decode, 411664", "qwen2, eager, prefill, 6684928", "qwen2, eager, decode, 411664",
+            // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_opt_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
+            "opt, sdpa, prefill, 5767168", "opt, sdpa, decode, 354304", "opt, eager, prefill, 5767168", "opt, eager, decode, 354304",
+            // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_phi3_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
+            "phi3, sdpa, prefill, 6684928", "phi3, sdpa, decode, 411664", "phi3, eager, prefill, 6684928", "phi3, eager, decode, 411664",
+            // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_gemma-gelu_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
+            "gemma, sdpa, prefill, 8520192", "gemma, sdpa, decode, 520224", "gemma, eager, prefill, 8520192", "gemma, eager, decode, 520224",
+            // oracle: torch 2.13 FlopCounterMode, transformers 5.18, experts_implementation eager;
+            // scenario o_mixtral_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
+            "mixtral, sdpa, prefill, 11075840", "mixtral, sdpa, decode, 686096", "mixtral, eager, prefill, 11075840", "mixtral, eager, decode, 686096",
+            // oracle: torch 2.13 FlopCounterMode, transformers 5.18, BertForMaskedLM via hf_encoder_wrapper; scenario o_bert_prefill_b2_s16_{sdpa,eager}
+            "bert, sdpa, prefill, 6029312", "bert, eager, prefill, 6029312"})
+    void sourceAnalysisOf50EqualsTheOracle(String family, String attn, String phase, long oracle) throws Exception {
+        assertEquals(BigInteger.valueOf(oracle), fromSource(family, attn, phase), family + " 5.0 " + attn + " " + phase);
+    }
+
+    /**
+     * Gemma with hidden_act gelu_pytorch_tanh (the 5.x GemmaConfig default; Gemma 2 and 3 configs say so too): the 5.0
+     * source's GELUTanh sets {@code self.act = functools.partial(nn.functional.gelu, approximate="tanh")}, a call the
+     * analyzer does not model, so GemmaMLP's output is unknown and the MLP and LM head go uncounted (the CLI reports
+     * INCOMPLETE, exit 1, and gives 3,670,528 prefill / 217,120 decode). The activation has no matmul: the oracle
+     * measures the same FLOPs as with "gelu" (scenarios o_gemma_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}).
+     */
+    @Disabled("analyzer gap, reported: transformers 5.0 GELUTanh's functools.partial(nn.functional.gelu, approximate=\"tanh\") is not modelled")
+    @Test
+    void gemmaWithGeluTanhFrom50Source() throws Exception {
+        // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_gemma_prefill_b2_s16_sdpa, o_gemma_decode_b2_c9_sdpa
+        assertEquals(BigInteger.valueOf(8520192), fromSource("gemma-tanh", "sdpa", "prefill"));
+        assertEquals(BigInteger.valueOf(520224), fromSource("gemma-tanh", "sdpa", "decode"));
+    }
+
+    /**
+     * The built-in library (generated from transformers 4.44) differs from the oracle only by the rotary embedding's
+     * inv_freq @ position_ids matmul, 2·(d/2)·s FLOPs per call: 4.44 calls it in every attention layer in Mistral,
+     * Phi-3 and Gemma (L calls), never in Qwen2 and Mixtral (cos/sin gathered from a cache built in __init__), while 5.x
+     * calls it once per forward; OPT and BERT have no rotary embedding. Needs no .corpus.
+     */
+    @ParameterizedTest(name = "built-in 4.44 {0} {1} {2}: oracle {3} + rotary difference")
+    @CsvSource({
+            // the same oracle constants as sourceAnalysisOf50EqualsTheOracle (gemma-tanh: o_gemma_*, gelu_pytorch_tanh)
+            "mistral, sdpa, prefill, 6684928", "mistral, sdpa, decode, 411664", "mistral, eager, prefill, 6684928", "mistral, eager, decode, 411664",
+            "qwen2, sdpa, prefill, 6684928", "qwen2, sdpa, decode, 411664", "qwen2, eager, prefill, 6684928", "qwen2, eager, decode, 411664",
+            "opt, sdpa, prefill, 5767168", "opt, sdpa, decode, 354304", "opt, eager, prefill, 5767168", "opt, eager, decode, 354304",
+            "phi3, sdpa, prefill, 6684928", "phi3, sdpa, decode, 411664", "phi3, eager, prefill, 6684928", "phi3, eager, decode, 411664",
+            "gemma, sdpa, prefill, 8520192", "gemma, sdpa, decode, 520224", "gemma, eager, prefill, 8520192", "gemma, eager, decode, 520224",
+            "gemma-tanh, sdpa, prefill, 8520192", "gemma-tanh, sdpa, decode, 520224",
+            "mixtral, sdpa, prefill, 11075840", "mixtral, sdpa, decode, 686096", "mixtral, eager, prefill, 11075840", "mixtral, eager, decode, 686096",
+            "bert, sdpa, prefill, 6029312", "bert, eager, prefill, 6029312"})
+    void builtIn444EqualsTheOracleUpToTheRotaryCalls(String family, String attn, String phase, long oracle) throws Exception {
+        ModelConfig cfg = config(family);
+        Library lib = Library.builtIn();
+        assertTrue(lib.useImplementation(attn));
+        ConfigConditions.selectVariants(lib, cfg);
+        var node = new Resolver(lib, false).resolve(root(family)).root();
+        assertTrue(node.complete(), () -> family + ": " + node.unknowns());
+        Scenario sc = scenario(phase);
+        BigInteger got = new Evaluator(sc, cfg).evaluate(node.cumulative()).matmulFlops().num();
+
+        Map<String, Object> v = values(family);
+        long layers = (Long) v.get("num_hidden_layers");
+        long d = v.get("head_dim") instanceof Long hd ? hd : (Long) v.get("hidden_size") / (Long) v.get("num_attention_heads");
+        long calls444 = switch (family) {
+            case "mistral", "phi3", "gemma", "gemma-tanh" -> layers;
+            case "qwen2", "mixtral" -> 0;
+            default -> 1; // opt, bert: no rotary on either side
+        };
+        long calls5 = family.equals("opt") || family.equals("bert") ? calls444 : 1;
+        long s = phase.equals("decode") ? 1 : 16;
+        BigInteger rotaryDifference = BigInteger.valueOf((calls444 - calls5) * 2 * (d / 2) * s);
+        assertEquals(BigInteger.valueOf(oracle).add(rotaryDifference), got, family + " built-in " + attn + " " + phase);
+    }
+}
