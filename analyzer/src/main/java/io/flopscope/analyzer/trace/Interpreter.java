@@ -1025,6 +1025,13 @@ public final class Interpreter {
             }
             if (fn instanceof ExternalModuleV m) return ops.callExternalModule(m, args, kwargs, f, callSiteName(site));
             if (fn instanceof BoundMethodV bm) return ops.callMethod(bm.receiver(), bm.name(), args, kwargs, f);
+            if (fn instanceof PartialV p) {
+                List<Value> all = new ArrayList<>(p.args());
+                all.addAll(args);
+                Map<String, Value> kw = new LinkedHashMap<>(p.kwargs());
+                kw.putAll(kwargs);
+                return invoke(p.fn(), all, kw, f, site);
+            }
             if (fn instanceof ExternalV x) return ops.callExternal(x.qualifiedName(), args, kwargs, f);
             if (fn instanceof UnknownV u) throw new Unanalysable(u.reason());
             throw new Unanalysable("cannot call " + describe(fn));

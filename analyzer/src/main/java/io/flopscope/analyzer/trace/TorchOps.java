@@ -609,6 +609,10 @@ final class TorchOps {
             case "math.log", "math.exp", "math.pow": return new FloatV(Double.NaN);
             case "math.ceil", "math.floor": return a0 instanceof IntV ? a0 : new UnknownV(n + " of a float");
             case "warnings.warn", "logger.warning", "logger.warning_once", "logging.warning": return NoneV.NONE;
+            case "functools.partial": {
+                if (args.isEmpty()) throw new Unanalysable("functools.partial without a function");
+                return new PartialV(a0, List.copyOf(args.subList(1, args.size())), new LinkedHashMap<>(kw));
+            }
             default:
                 if (q.endsWith(".warning_once") || q.endsWith(".warning") || q.endsWith(".warn") || q.endsWith(".info") || q.endsWith(".debug")) return NoneV.NONE;
                 if (q.startsWith("torch.nn.init.")) return NoneV.NONE;

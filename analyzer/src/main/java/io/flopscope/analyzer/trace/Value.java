@@ -97,6 +97,9 @@ public sealed interface Value {
     record ExternalV(String qualifiedName) implements Value {}
     /** A method looked up on a value (x.view, cache.update), not yet called. */
     record BoundMethodV(Value receiver, String name) implements Value {}
+
+    /** functools.partial(fn, *args, **kwargs): fn with its first arguments bound (5.x's GELUTanh). */
+    record PartialV(Value fn, List<Value> args, Map<String, Value> kwargs) implements Value {}
     /** The model config object: attribute reads become config values. */
     final class ConfigV implements Value {
         public final ConfigEnv env;

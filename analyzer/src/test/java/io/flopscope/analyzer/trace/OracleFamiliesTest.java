@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,12 +142,10 @@ class OracleFamiliesTest {
 
     /**
      * Gemma with hidden_act gelu_pytorch_tanh (the 5.x GemmaConfig default; Gemma 2 and 3 configs say so too): the 5.0
-     * source's GELUTanh sets {@code self.act = functools.partial(nn.functional.gelu, approximate="tanh")}, a call the
-     * analyzer does not model, so GemmaMLP's output is unknown and the MLP and LM head go uncounted (the CLI reports
-     * INCOMPLETE, exit 1, and gives 3,670,528 prefill / 217,120 decode). The activation has no matmul: the oracle
-     * measures the same FLOPs as with "gelu" (scenarios o_gemma_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}).
+     * source's GELUTanh sets {@code self.act = functools.partial(nn.functional.gelu, approximate="tanh")}, which the
+     * analyzer models as a function with bound arguments. The activation has no matmul: the oracle measures the same
+     * FLOPs as with "gelu" (scenarios o_gemma_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}).
      */
-    @Disabled("analyzer gap, reported: transformers 5.0 GELUTanh's functools.partial(nn.functional.gelu, approximate=\"tanh\") is not modelled")
     @Test
     void gemmaWithGeluTanhFrom50Source() throws Exception {
         // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_gemma_prefill_b2_s16_sdpa, o_gemma_decode_b2_c9_sdpa
