@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * MODEL on the command line, resolved offline, in this order:
@@ -27,9 +26,29 @@ import java.util.regex.Pattern;
  * Anything else is a usage error naming every place tried.
  */
 final class ModelLoader {
-    /** Hub ids: an organisation and a repository name (letters, digits, '-', '_', '.'). */
-    private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][\\w.-]*/[\\w.-]+");
-    private static final Pattern BARE_NAME = Pattern.compile("[A-Za-z0-9][\\w.-]*");
+    /**
+     * Hub ids: an organisation and a repository name (letters, digits, '-', '_', '.'): {@code [A-Za-z0-9][\w.-]*},
+     * '/', {@code [\w.-]+}. Checked by hand, not by regular expressions: compiling one is slow at start-up.
+     */
+    static boolean isHubId(String s) {
+        int slash = s.indexOf('/');
+        return slash > 0 && slash < s.length() - 1 && isBareName(s.substring(0, slash)) && nameChars(s, slash + 1);
+    }
+
+    /** {@code [A-Za-z0-9][\w.-]*}: a name without an organisation. */
+    static boolean isBareName(String s) {
+        return !s.isEmpty() && isAsciiLetterOrDigit(s.charAt(0)) && nameChars(s, 1);
+    }
+
+    private static boolean nameChars(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!isAsciiLetterOrDigit(c) && c != '_' && c != '.' && c != '-') return false;
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetterOrDigit(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
     /**
      * Where the Hugging Face cache is looked for: environment variables and the home folder. Tests replace
@@ -90,7 +109,7 @@ final class ModelLoader {
             throw UserError.usage("no such file: " + model);
         }
         if (!Files.isDirectory(p)) tried.add(p + " (no such file or folder)");
-        boolean hubId = HUB_ID.matcher(model).matches();
+        boolean hubId = isHubId(model);
         if (hubId) {
             Optional<Loaded> cached = fromCache(model, env, tried);
             if (cached.isPresent()) return cached.get();
@@ -101,11 +120,11 @@ final class ModelLoader {
             return new Loaded(builtIn.get(), "built-in" + (hub.isEmpty() ? "" : " (" + hub + ")"));
         }
         tried.add("built-in models (" + String.join(", ", BuiltInModels.names()) + ")");
-        if (!hubId && BARE_NAME.matcher(model).matches()) {
+        if (!hubId && isBareName(model)) {
             Optional<Loaded> cached = fromCache(model, env, tried);
             if (cached.isPresent()) return cached.get();
         }
-        String hint = hubId || BARE_NAME.matcher(model).matches()
+        String hint = hubId || isBareName(model)
                 ? "; to use a model from the Hub, download its config once (huggingface-cli download " + model + " config.json) or pass a config.json"
                 : "";
         throw UserError.usage("unknown model '" + model + "'; tried: " + String.join("; ", tried) + hint);
