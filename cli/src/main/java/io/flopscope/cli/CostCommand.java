@@ -66,7 +66,7 @@ final class CostCommand implements Callable<Integer> {
         if (scenario.isSweep() && fmt.equals("md")) throw UserError.usage("--format md is not available for a sweep: use text, json, csv or html");
         var out = out();
         var err = err();
-        ResolvedModel rm = source == null ? ResolvedModel.of(sourceOptions.applyTo(ModelLoader.load(need(model))), module, library.build(), scenario.causal, err)
+        ResolvedModel rm = source == null ? TreeCache.resolve(sourceOptions.applyTo(ModelLoader.load(need(model))), module, library, sourceOptions.sets, scenario.causal, err)
                 : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
         if (scenario.isSweep()) return sweep(rm, fmt);
         Scenario sc = rm.check(scenario.scenario(rm.config()));
