@@ -3,31 +3,38 @@ package io.flopscope.library;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** classes.txt, which spares start-up reading every built-in document, names the class each title names. */
+/**
+ * Start-up reads no built-in document: each index line names its document's class ({@code path = class}), or
+ * classes.txt does. Either must be the class the document's title names.
+ */
 class LibraryClassMapTest {
 
     @Test void everyIndexedDocumentIsMappedToTheClassItsTitleNames() {
         Map<String, String> map = Library.classMap();
-        Map<String, String> expected = new LinkedHashMap<>();
+        Set<String> indexed = new HashSet<>();
         List<String> wrong = new ArrayList<>();
+        StringBuilder fix = new StringBuilder();
         for (String line : Library.resourceLines("index.txt")) {
             int eq = line.indexOf('=');
             String path = eq < 0 ? line : line.substring(0, eq).strip();
+            String inIndex = eq < 0 ? null : line.substring(eq + 1).strip();
+            String mapped = map.get(path);
             String title = Library.titleClass(Library.resource(path));
-            String given = eq < 0 ? map.get(path) : line.substring(eq + 1).strip();
-            if (eq < 0 && title != null) expected.put(path, title);
-            if (title == null ? given != null : !title.equals(given)) wrong.add(path + ": title " + title + ", mapped to " + given);
+            indexed.add(path);
+            if (inIndex == null && title != null) fix.append(path).append(" = ").append(title).append('\n');
+            String used = inIndex != null ? inIndex : mapped;
+            if (title == null ? used != null : !title.equals(used)) wrong.add(path + ": title " + title + ", mapped to " + used);
+            if (inIndex != null && mapped != null && !mapped.equals(inIndex)) wrong.add(path + ": index says " + inIndex + ", classes.txt " + mapped);
         }
-        StringBuilder fix = new StringBuilder();
-        expected.forEach((p, c) -> fix.append(p).append(" = ").append(c).append('\n'));
         List<String> stale = new ArrayList<>(map.keySet());
-        stale.removeAll(expected.keySet());
-        assertEquals(List.of(), wrong, "core/src/main/resources/io/flopscope/library/classes.txt should list:\n" + fix);
-        assertEquals(List.of(), stale, "not in the index (or mapped there), remove from classes.txt");
+        stale.removeAll(indexed);
+        assertEquals(List.of(), wrong, "core/src/main/resources/io/flopscope/library/classes.txt should list (for index lines without '= class'):\n" + fix);
+        assertEquals(List.of(), stale, "in classes.txt but in no index: remove them");
     }
 }
