@@ -25,7 +25,6 @@ import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -85,15 +84,16 @@ final class TreeCache {
 
     /** The cached model, or null on a miss or any problem with the file. */
     private static ResolvedModel read(Path file, String key, ModelConfig config, PrintWriter err) {
-        try {
-            In in = new In(Files.readAllBytes(file));
+        try (java.io.FileInputStream f = new java.io.FileInputStream(file.toFile())) {
+            // java.io, not Files: NIO's channels would start up just for this
+            In in = new In(f.readAllBytes());
             if (!key.equals(in.string())) return null;
             String said = in.string();
             ResolvedModel rm = decode(in, config);
             err.print(said);
             err.flush();
             return rm;
-        } catch (NoSuchFileException e) {
+        } catch (java.io.FileNotFoundException e) {
             return null;
         } catch (IOException | RuntimeException e) {
             return null; // unreadable or from another format: resolve again and replace it
@@ -428,13 +428,12 @@ final class TreeCache {
 
     /** Poly's own constructor takes canonical terms as they are; without it, the terms are added up with Poly's arithmetic. */
     private static final class PolyOf {
-        static final java.lang.reflect.Constructor<Poly> DIRECT = direct();
+        static final java.lang.invoke.MethodHandle DIRECT = direct();
 
-        static java.lang.reflect.Constructor<Poly> direct() {
+        static java.lang.invoke.MethodHandle direct() {
             try {
-                var c = Poly.class.getDeclaredConstructor(java.util.SortedMap.class);
-                c.setAccessible(true);
-                return c;
+                var lookup = java.lang.invoke.MethodHandles.privateLookupIn(Poly.class, java.lang.invoke.MethodHandles.lookup());
+                return lookup.findConstructor(Poly.class, java.lang.invoke.MethodType.methodType(void.class, java.util.SortedMap.class));
             } catch (ReflectiveOperationException | RuntimeException e) {
                 return null;
             }
@@ -444,8 +443,8 @@ final class TreeCache {
             if (terms.isEmpty()) return Poly.ZERO;
             if (DIRECT != null) {
                 try {
-                    return DIRECT.newInstance(terms);
-                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return (Poly) DIRECT.invokeExact((java.util.SortedMap<?, ?>) terms);
+                } catch (Throwable e) {
                     // fall through to the arithmetic
                 }
             }
