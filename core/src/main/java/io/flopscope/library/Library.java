@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,36 +38,20 @@ public final class Library {
             int eq = line.indexOf('=');
             if (eq > 0) lib.aliases.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
         }
-        Map<String, String> classes = classMap();
         for (String line : resourceLines("index.txt")) {
-            // "path" or "path = class"; parse on first use: a model touches a fraction of the library, and start-up time matters
+            // "path = class" (LibraryClassMapTest checks the class against the title), so that start-up opens no
+            // document; a plain "path" is read for its title. Documents are parsed on first use.
             int eq = line.indexOf('=');
             String name = eq < 0 ? line : line.substring(0, eq).strip();
-            String cls = eq < 0 ? classes.get(name) : line.substring(eq + 1).strip();
-            if (cls != null) {
-                lib.pending.computeIfAbsent(cls, k -> new ArrayList<>()).add(name);
-                continue;
+            String cls = eq < 0 ? null : line.substring(eq + 1).strip();
+            if (cls == null) {
+                String text = resource(name);
+                cls = titleClass(text);
+                if (cls == null) { lib.addDocument("builtin:" + name, text, true); continue; }
             }
-            // not in the class map: read the class from the title (a document without one is read now)
-            String text = resource(name);
-            cls = titleClass(text);
-            if (cls == null) lib.addDocument("builtin:" + name, text, true);
-            else lib.pending.computeIfAbsent(cls, k -> new ArrayList<>()).add(name);
+            lib.pending.computeIfAbsent(cls, k -> new ArrayList<>()).add(name);
         }
         return lib;
-    }
-
-    /**
-     * {@code classes.txt}: document path → the class its title names, so that start-up reads no document
-     * (LibraryClassMapTest checks it against the titles).
-     */
-    static Map<String, String> classMap() {
-        Map<String, String> out = new HashMap<>();
-        for (String line : resourceLines("classes.txt")) {
-            int eq = line.indexOf('=');
-            if (eq > 0) out.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-        }
-        return out;
     }
 
     /** Built-in documents not parsed yet: class → resource names (several when the class has variants). */
