@@ -23,9 +23,12 @@ public final class Evaluator {
     public Optional<Rational> symbol(String name) {
         Rational v = scenario.get(name);
         if (v != null) return Optional.of(v);
-        if (name.startsWith("config.") && config != null) return config.value(name.substring(7));
+        if (name.startsWith("config.") && config != null) return configValues.computeIfAbsent(name, n -> config.value(n.substring(7)));
         return Optional.empty();
     }
+
+    /** A tree asks for the same few config values thousands of times; aliases and defaults are followed once each. */
+    private final java.util.Map<String, Optional<Rational>> configValues = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Function<String, Rational> lookup = n -> symbol(n).orElse(null);
 

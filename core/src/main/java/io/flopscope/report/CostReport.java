@@ -33,7 +33,9 @@ public final class CostReport {
         StringBuilder sb = new StringBuilder();
         Numbers t = root.total();
         sb.append(model).append(" · ").append(scenarioLine()).append('\n');
-        sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %12s %12s %12s %7s%n", "module", "repeat", "self FLOPs", "FLOPs", "read", "written", "share"));
+        sb.append(Units.left("module", 58)).append(' ').append(Units.right("repeat", 6)).append(' ').append(Units.right("self FLOPs", 12)).append(' ')
+          .append(Units.right("FLOPs", 12)).append(' ').append(Units.right("read", 12)).append(' ').append(Units.right("written", 12)).append(' ')
+          .append(Units.right("share", 7)).append('\n');
         row(sb, root, "", true, 0, t.flops(), Rational.ONE);
         sb.append('\n');
         sb.append("total FLOPs    ").append(Units.si(t.flops(), "FLOP")).append("  (matmul ").append(Units.si(t.matmulFlops(), "FLOP"))
@@ -60,9 +62,10 @@ public final class CostReport {
         String name = level == 0 ? n.simpleName() : indent + (last ? "└─ " : "├─ ") + n.simpleName() + (n.via() == null ? "" : " (" + n.via() + ")");
         if (name.length() > 58) name = name.substring(0, 57) + "…";
         Numbers total = EvaluatedNode.scale(n.cumulative(), all);
-        sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %12s %12s %12s %7s%n", name, "×" + n.repeat().toDecimalString(),
-                Units.si(EvaluatedNode.scale(n.self(), all).flops(), "F"), Units.si(total.flops(), "F"),
-                Units.si(total.bytesRead(), "B"), Units.si(total.bytesWritten(), "B"), Units.percent(total.flops(), whole)));
+        sb.append(Units.left(name, 58)).append(' ').append(Units.right("×" + n.repeat().toDecimalString(), 6)).append(' ')
+          .append(Units.right(Units.si(EvaluatedNode.scale(n.self(), all).flops(), "F"), 12)).append(' ').append(Units.right(Units.si(total.flops(), "F"), 12)).append(' ')
+          .append(Units.right(Units.si(total.bytesRead(), "B"), 12)).append(' ').append(Units.right(Units.si(total.bytesWritten(), "B"), 12)).append(' ')
+          .append(Units.right(Units.percent(total.flops(), whole), 7)).append('\n');
         if (depth >= 0 && level >= depth) return;
         String childIndent = level == 0 ? "" : indent + (last ? "   " : "│  ");
         for (int i = 0; i < n.children().size(); i++) row(sb, n.children().get(i), childIndent, i == n.children().size() - 1, level + 1, whole, all);
@@ -71,9 +74,9 @@ public final class CostReport {
     private String scenarioLine() { return scenarioLine(scenario, causal); }
 
     static String scenarioLine(Scenario scenario, boolean causal) {
-        return String.format(Locale.ROOT, "%s batch_size=%d seq_len=%d cache_len=%d weights=%s activations=%s kv=%s%s",
-                scenario.phase().name().toLowerCase(Locale.ROOT), scenario.batchSize(), scenario.seqLen(), scenario.cacheLen(),
-                scenario.weights().id, scenario.activations().id, scenario.kvCache().id, causal ? " causal" : "");
+        return scenario.phase().name().toLowerCase(Locale.ROOT) + " batch_size=" + scenario.batchSize() + " seq_len=" + scenario.seqLen()
+                + " cache_len=" + scenario.cacheLen() + " weights=" + scenario.weights().id + " activations=" + scenario.activations().id
+                + " kv=" + scenario.kvCache().id + (causal ? " causal" : "");
     }
 
     /** The "unanalysed" array of the JSON reports: what is not in the totals, with where and why. */
