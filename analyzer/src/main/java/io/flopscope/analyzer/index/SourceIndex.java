@@ -307,18 +307,22 @@ public final class SourceIndex {
         if (depth > MAX_DEPTH) return q;
         String[] segs = q.split("\\.", -1);
         if (opaque.contains(segs[0])) return q;
-        for (int k = segs.length; k >= 1; k--) {
-            String mod = join(segs, 0, k);
-            if (locate(mod).isEmpty()) continue;
-            if (k == segs.length) return mod;
-            Optional<String> r = lookup(mod, segs[k], depth + 1, true);
-            if (r.isEmpty()) return q;
-            if (k + 1 == segs.length) return r.get();
-            String rest = join(segs, k + 1, segs.length);
-            String next = r.get() + "." + rest;
-            return next.equals(q) ? q : canonical(next, depth + 1);
-        }
-        return q;
+        int k = moduleLength(segs, segs.length);
+        if (k == 0) return q;
+        String mod = join(segs, 0, k);
+        if (k == segs.length) return mod;
+        Optional<String> r = lookup(mod, segs[k], depth + 1, true);
+        if (r.isEmpty()) return q;
+        if (k + 1 == segs.length) return r.get();
+        String rest = join(segs, k + 1, segs.length);
+        String next = r.get() + "." + rest;
+        return next.equals(q) ? q : canonical(next, depth + 1);
+    }
+
+    /** How many leading segments name the longest module under SOURCE, at most max; 0 when none does. */
+    private int moduleLength(String[] segs, int max) {
+        for (int k = max; k >= 1; k--) if (locate(join(segs, 0, k)).isPresent()) return k;
+        return 0;
     }
 
     /**
@@ -467,18 +471,16 @@ public final class SourceIndex {
         if (qualifiedName == null || qualifiedName.isEmpty()) return Optional.empty();
         String q = canonical(qualifiedName, 0);
         String[] segs = q.split("\\.", -1);
-        for (int k = segs.length - 1; k >= 1; k--) {
-            String mod = join(segs, 0, k);
-            if (locate(mod).isEmpty()) continue;
-            ModuleScope s = scope(mod);
-            if (s == null) return Optional.empty();
-            ModuleScope.Binding b = s.names.get(segs[k]);
-            if (b == null || b.kind() != ModuleScope.Kind.CLASS) return Optional.empty();
-            PyStmt.ClassDef def = (PyStmt.ClassDef) b.stmt();
-            for (int i = k + 1; i < segs.length && def != null; i++) def = nestedClass(def, segs[i]);
-            return def == null ? Optional.empty() : Optional.of(new ClassRef(q, mod, def));
-        }
-        return Optional.empty();
+        int k = moduleLength(segs, segs.length - 1);
+        if (k == 0) return Optional.empty();
+        String mod = join(segs, 0, k);
+        ModuleScope s = scope(mod);
+        if (s == null) return Optional.empty();
+        ModuleScope.Binding b = s.names.get(segs[k]);
+        if (b == null || b.kind() != ModuleScope.Kind.CLASS) return Optional.empty();
+        PyStmt.ClassDef def = (PyStmt.ClassDef) b.stmt();
+        for (int i = k + 1; i < segs.length && def != null; i++) def = nestedClass(def, segs[i]);
+        return def == null ? Optional.empty() : Optional.of(new ClassRef(q, mod, def));
     }
 
     private static PyStmt.ClassDef nestedClass(PyStmt.ClassDef outer, String name) {
@@ -572,13 +574,11 @@ public final class SourceIndex {
         if (!name.contains(".")) return !BUILTIN_BASES.contains(name);
         String[] segs = name.split("\\.");
         if (opaque.contains(segs[0])) return false;
-        for (int k = segs.length - 1; k >= 1; k--) {
-            String mod = join(segs, 0, k);
-            if (locate(mod).isEmpty()) continue;
-            if (k == segs.length - 1 && !scopes.containsKey(mod) && definedQuickly(mod, segs[k], TopLevelScan.CLASS)) return false;
-            return findClassDef(name).isEmpty();
-        }
-        return false; // outside SOURCE: external, taken as written
+        int k = moduleLength(segs, segs.length - 1);
+        if (k == 0) return false; // outside SOURCE: external, taken as written
+        String mod = join(segs, 0, k);
+        if (k == segs.length - 1 && !scopes.containsKey(mod) && definedQuickly(mod, segs[k], TopLevelScan.CLASS)) return false;
+        return findClassDef(name).isEmpty();
     }
 
     private static String headName(PyExpr e) {
@@ -598,22 +598,19 @@ public final class SourceIndex {
         if (qualifiedName == null || qualifiedName.isEmpty()) return Optional.empty();
         String q = canonical(qualifiedName, 0);
         String[] segs = q.split("\\.", -1);
-        for (int k = segs.length - 1; k >= 1; k--) {
-            String mod = join(segs, 0, k);
-            if (locate(mod).isEmpty()) continue;
-            ModuleScope s = scope(mod);
-            if (s == null) return Optional.empty();
-            String file = module(mod).map(PyModule::file).orElse(mod);
-            if (k == segs.length - 1) {
-                ModuleScope.Binding b = s.names.get(segs[k]);
-                if (b == null || b.kind() != ModuleScope.Kind.FUNCTION) return Optional.empty();
-                return Optional.of(new FunctionInfo(q, mod, file, (PyStmt.FunctionDef) b.stmt(), null));
-            }
-            String owner = join(segs, 0, segs.length - 1);
-            return classInfo(owner).flatMap(ci -> ci.method(segs[segs.length - 1])
-                    .map(f -> new FunctionInfo(ci.qualifiedName() + "." + f.name(), ci.module(), ci.file(), f, ci.qualifiedName())));
+        int k = moduleLength(segs, segs.length - 1);
+        if (k == 0) return Optional.empty();
+        String mod = join(segs, 0, k);
+        ModuleScope s = scope(mod);
+        if (s == null) return Optional.empty();
+        if (k == segs.length - 1) {
+            ModuleScope.Binding b = s.names.get(segs[k]);
+            if (b == null || b.kind() != ModuleScope.Kind.FUNCTION) return Optional.empty();
+            return Optional.of(new FunctionInfo(q, mod, module(mod).map(PyModule::file).orElse(mod), (PyStmt.FunctionDef) b.stmt(), null));
         }
-        return Optional.empty();
+        String owner = join(segs, 0, segs.length - 1);
+        return classInfo(owner).flatMap(ci -> ci.method(segs[segs.length - 1])
+                .map(f -> new FunctionInfo(ci.qualifiedName() + "." + f.name(), ci.module(), ci.file(), f, ci.qualifiedName())));
     }
 
     /** A module-level variable such as a dispatch table. */
