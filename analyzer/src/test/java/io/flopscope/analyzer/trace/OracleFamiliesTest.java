@@ -23,9 +23,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Matmul FLOPs of Mistral, Qwen2, OPT, Phi-3, Gemma, Mixtral and BERT against the ground-truth oracle
@@ -119,8 +120,9 @@ class OracleFamiliesTest {
      * Every oracle scenario of the seven families: the 5.0 source analysis equals the oracle exactly (the rotary
      * embedding's inv_freq @ position_ids, 2·(d/2)·s FLOPs once per forward, included on both sides).
      */
-    @ParameterizedTest(name = "{0} {1} {2}: oracle {3}")
-    @CsvSource({
+    /** Every oracle measurement: family, attention implementation, phase, matmul FLOPs. */
+    static Stream<Arguments> oracle() {
+        return Stream.of(
             // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_mistral_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
             "mistral, sdpa, prefill, 6684928", "mistral, sdpa, decode, 411664", "mistral, eager, prefill, 6684928", "mistral, eager, decode, 411664",
             // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_qwen2_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
@@ -131,26 +133,24 @@ class OracleFamiliesTest {
             "phi3, sdpa, prefill, 6684928", "phi3, sdpa, decode, 411664", "phi3, eager, prefill, 6684928", "phi3, eager, decode, 411664",
             // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_gemma-gelu_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
             "gemma, sdpa, prefill, 8520192", "gemma, sdpa, decode, 520224", "gemma, eager, prefill, 8520192", "gemma, eager, decode, 520224",
+            // gelu_pytorch_tanh (the 5.x GemmaConfig default): 5.0's GELUTanh is functools.partial(nn.functional.gelu,
+            // approximate="tanh"), no matmul; scenario o_gemma_{prefill_b2_s16,decode_b2_c9}_sdpa
+            "gemma-tanh, sdpa, prefill, 8520192", "gemma-tanh, sdpa, decode, 520224",
             // oracle: torch 2.13 FlopCounterMode, transformers 5.18, experts_implementation eager;
             // scenario o_mixtral_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}
             "mixtral, sdpa, prefill, 11075840", "mixtral, sdpa, decode, 686096", "mixtral, eager, prefill, 11075840", "mixtral, eager, decode, 686096",
             // oracle: torch 2.13 FlopCounterMode, transformers 5.18, BertForMaskedLM via hf_encoder_wrapper; scenario o_bert_prefill_b2_s16_{sdpa,eager}
-            "bert, sdpa, prefill, 6029312", "bert, eager, prefill, 6029312"})
-    void sourceAnalysisOf50EqualsTheOracle(String family, String attn, String phase, long oracle) throws Exception {
-        assertEquals(BigInteger.valueOf(oracle), fromSource(family, attn, phase), family + " 5.0 " + attn + " " + phase);
+            "bert, sdpa, prefill, 6029312", "bert, eager, prefill, 6029312"
+        ).map(row -> {
+            String[] f = row.split(",\\s*");
+            return Arguments.of(f[0], f[1], f[2], Long.parseLong(f[3]));
+        });
     }
 
-    /**
-     * Gemma with hidden_act gelu_pytorch_tanh (the 5.x GemmaConfig default; Gemma 2 and 3 configs say so too): the 5.0
-     * source's GELUTanh sets {@code self.act = functools.partial(nn.functional.gelu, approximate="tanh")}, which the
-     * analyzer models as a function with bound arguments. The activation has no matmul: the oracle measures the same
-     * FLOPs as with "gelu" (scenarios o_gemma_{prefill_b2_s16,decode_b2_c9}_{sdpa,eager}).
-     */
-    @Test
-    void gemmaWithGeluTanhFrom50Source() throws Exception {
-        // oracle: torch 2.13 FlopCounterMode, transformers 5.18; scenario o_gemma_prefill_b2_s16_sdpa, o_gemma_decode_b2_c9_sdpa
-        assertEquals(BigInteger.valueOf(8520192), fromSource("gemma-tanh", "sdpa", "prefill"));
-        assertEquals(BigInteger.valueOf(520224), fromSource("gemma-tanh", "sdpa", "decode"));
+    @ParameterizedTest(name = "{0} {1} {2}: oracle {3}")
+    @MethodSource("oracle")
+    void sourceAnalysisOf50EqualsTheOracle(String family, String attn, String phase, long oracle) throws Exception {
+        assertEquals(BigInteger.valueOf(oracle), fromSource(family, attn, phase), family + " 5.0 " + attn + " " + phase);
     }
 
     /**
@@ -160,16 +160,7 @@ class OracleFamiliesTest {
      * calls it once per forward; OPT and BERT have no rotary embedding. Needs no .corpus.
      */
     @ParameterizedTest(name = "built-in 4.44 {0} {1} {2}: oracle {3} + rotary difference")
-    @CsvSource({
-            // the same oracle constants as sourceAnalysisOf50EqualsTheOracle (gemma-tanh: o_gemma_*, gelu_pytorch_tanh)
-            "mistral, sdpa, prefill, 6684928", "mistral, sdpa, decode, 411664", "mistral, eager, prefill, 6684928", "mistral, eager, decode, 411664",
-            "qwen2, sdpa, prefill, 6684928", "qwen2, sdpa, decode, 411664", "qwen2, eager, prefill, 6684928", "qwen2, eager, decode, 411664",
-            "opt, sdpa, prefill, 5767168", "opt, sdpa, decode, 354304", "opt, eager, prefill, 5767168", "opt, eager, decode, 354304",
-            "phi3, sdpa, prefill, 6684928", "phi3, sdpa, decode, 411664", "phi3, eager, prefill, 6684928", "phi3, eager, decode, 411664",
-            "gemma, sdpa, prefill, 8520192", "gemma, sdpa, decode, 520224", "gemma, eager, prefill, 8520192", "gemma, eager, decode, 520224",
-            "gemma-tanh, sdpa, prefill, 8520192", "gemma-tanh, sdpa, decode, 520224",
-            "mixtral, sdpa, prefill, 11075840", "mixtral, sdpa, decode, 686096", "mixtral, eager, prefill, 11075840", "mixtral, eager, decode, 686096",
-            "bert, sdpa, prefill, 6029312", "bert, eager, prefill, 6029312"})
+    @MethodSource("oracle")
     void builtIn444EqualsTheOracleUpToTheRotaryCalls(String family, String attn, String phase, long oracle) throws Exception {
         ModelConfig cfg = config(family);
         Library lib = Library.builtIn();
