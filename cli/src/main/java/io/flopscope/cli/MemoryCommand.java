@@ -47,6 +47,7 @@ final class MemoryCommand implements Callable<Integer> {
         HardwareProfile h = device.profile();
         ResolvedModel rm = ResolvedModel.of(model, module, library.build(), run.causal, spec.commandLine().getErr());
         Generation.Spec s = run.spec(rm.config(), run.batch());
+        rm.check(s.decode(0));
         Target t = device.target(h, s.activations(), rm.config());
         MemoryFootprint.Footprint m;
         Long best = null;

@@ -21,7 +21,7 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
         for (Scenario s : scenarios) {
             if (prefillOnly && (s.phase() == Phase.DECODE || s.cacheLen() > 0)) {
                 throw UserError.usage(config.name() + ": the analysis of " + rootClass.substring(rootClass.lastIndexOf('.') + 1)
-                        + " covers prefill only (an encoder keeps no KV cache); use --phase prefill without --cache");
+                        + " covers prefill only (an encoder keeps no KV cache: no decode step, no generation); cost a prefill without --cache");
             }
         }
         return scenarios;

@@ -61,6 +61,11 @@ class CliTest {
         Run bert = run("cost", "bert-base-uncased", "--phase", "decode");
         assertEquals(2, bert.code());
         assertTrue(bert.err().contains("covers prefill only"), bert.err());
+        for (String cmd : new String[] {"generate", "memory"}) {
+            Run gen = run(cmd, "bert-base-uncased", "--hardware", "h100", "--prompt", "100", "--new", "10");
+            assertEquals(2, gen.code(), cmd);
+            assertTrue(gen.err().contains("covers prefill only"), cmd + ": " + gen.err());
+        }
     }
 
     @Test void textCsvAndMarkdownFormats() {
