@@ -70,18 +70,7 @@ final class CostCommand implements Callable<Integer> {
                 : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
         if (scenario.isSweep()) return sweep(rm, fmt);
         Scenario sc = rm.check(scenario.scenario(rm.config()));
-        Evaluator ev = new Evaluator(sc, rm.config());
-        var missing = ev.missing(rm.resolution().root().cumulative());
-        if (!missing.isEmpty()) {
-            throw UserError.failed(rm.config().name() + ": no value for " + String.join(", ", missing)
-                    + " (missing from the config and its defaults; set it in config.json)");
-        }
-        EvaluatedNode root;
-        try {
-            root = EvaluatedNode.of(rm.resolution().root(), ev);
-        } catch (Poly.UnboundSymbolException e) {
-            throw UserError.failed(rm.config().name() + ": " + e.getMessage());
-        }
+        EvaluatedNode root = rm.evaluate(sc);
         var unknowns = rm.resolution().root().unknowns();
         CostReport report = new CostReport(rm.config().name(), sc, scenario.causal, root, unknowns, depth);
         Sweep.emit(out, err, outFile, switch (fmt) {
@@ -102,11 +91,7 @@ final class CostCommand implements Callable<Integer> {
         var err = err();
         List<Scenario> points = rm.check(scenario.scenarios(rm.config(), err));
         var cumulative = rm.resolution().root().cumulative();
-        var missing = new Evaluator(points.get(0), rm.config()).missing(cumulative);
-        if (!missing.isEmpty()) {
-            throw UserError.failed(rm.config().name() + ": no value for " + String.join(", ", missing)
-                    + " (missing from the config and its defaults; set it in config.json)");
-        }
+        rm.evaluator(points.get(0));
         Scenario first = points.get(0);
         List<String> vars = List.of(Globals.BATCH, Globals.SEQ, Globals.CACHE);
         CompiledPoly[] totals = new CompiledPoly[4];

@@ -8,7 +8,6 @@ import io.flopscope.document.SourceCode;
 import io.flopscope.evaluate.ConfigConditions;
 import io.flopscope.evaluate.ModelConfig;
 import io.flopscope.library.Library;
-import io.flopscope.resolve.CostNode;
 import io.flopscope.resolve.Resolver;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,9 +68,7 @@ final class ShowCommand implements Callable<Integer> {
             String root = cfg.rootClass().orElseThrow(() -> UserError.failed(cfg.name() + ": no architectures[0] or model_type to pick the root module"));
             if (lib.find(root).isEmpty()) throw UserError.failed(cfg.name() + ": no analysis for " + root + "; analyse your source with `flopscope analyze`");
             if (all) {
-                Set<String> seen = new LinkedHashSet<>();
-                collect(new Resolver(lib, false).resolve(root).root(), seen);
-                classes.addAll(seen);
+                classes.addAll(new Resolver(lib, false).resolve(root).root().classes());
             } else {
                 classes.add(root);
             }
@@ -109,10 +104,5 @@ final class ShowCommand implements Callable<Integer> {
         out.print(fmt.equals("json") && classes.size() > 1 ? "[\n" + sb + "\n]\n" : sb.toString());
         out.flush();
         return ok ? ExitCodes.OK : ExitCodes.ERRORS;
-    }
-
-    private static void collect(CostNode n, Set<String> seen) {
-        if (!seen.add(n.className())) return;
-        for (CostNode.KernelCost k : n.kernels()) for (CostNode.Call c : k.calls()) collect(c.node(), seen);
     }
 }

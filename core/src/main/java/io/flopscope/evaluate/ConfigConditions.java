@@ -8,10 +8,8 @@ import io.flopscope.library.Library;
 import io.flopscope.library.LibraryEntry;
 import io.flopscope.resolve.CostNode;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Checks the config conditions an analysis states (docs/document-format.md, "Conditions") against the config it is
@@ -54,15 +52,9 @@ public final class ConfigConditions {
     public static List<Diagnostic> check(CostNode root, Library library, ModelConfig config) {
         ConfigCondition.ConfigValues v = of(config);
         List<Diagnostic> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        walk(root, library, v, seen, out);
-        return out;
-    }
-
-    private static void walk(CostNode node, Library library, ConfigCondition.ConfigValues v, Set<String> seen, List<Diagnostic> out) {
-        if (!seen.add(node.className())) return;
-        Optional<LibraryEntry> e = library.find(node.className());
-        if (e.isPresent()) {
+        for (String cls : root.classes()) {
+            Optional<LibraryEntry> e = library.find(cls);
+            if (e.isEmpty()) continue;
             ModuleAnalysis a = e.get().analysis();
             for (String c : a.conditions()) {
                 Optional<ConfigCondition> cc = ConfigCondition.parse(c);
@@ -72,6 +64,6 @@ public final class ConfigConditions {
                         + cc.get().expected() + "; this config gives " + actual + ", so its numbers may not hold (analyse the source with --source DIR)"));
             }
         }
-        for (CostNode.KernelCost k : node.kernels()) for (CostNode.Call call : k.calls()) walk(call.node(), library, v, seen, out);
+        return out;
     }
 }

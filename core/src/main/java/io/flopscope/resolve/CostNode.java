@@ -31,4 +31,16 @@ public record CostNode(
     public record Call(Poly multiplier, CostNode node, int line) {}
 
     public boolean complete() { return unknowns.isEmpty(); }
+
+    /** The classes of this tree, each once, in call order from this node. */
+    public java.util.Set<String> classes() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        collect(this, out);
+        return out;
+    }
+
+    private static void collect(CostNode n, java.util.Set<String> out) {
+        if (!out.add(n.className())) return;
+        for (KernelCost k : n.kernels()) for (Call c : k.calls()) collect(c.node(), out);
+    }
 }

@@ -34,11 +34,9 @@ public final class LibraryGenerator {
     /**
      * @param files            path (relative to the library root) → text, sorted: the documents, the release's
      *                         {@code index.txt} and {@code implementations.txt}
-     * @param index            the documents' paths, for the release's index file
-     * @param implementations  lines of the release's implementations file ({@code eager: Sdpa -> Eager})
      * @param problems         what kept a document out or made it incomplete
      */
-    public record Output(Map<String, String> files, List<String> index, List<String> implementations, List<Diagnostic> problems) {}
+    public record Output(Map<String, String> files, List<Diagnostic> problems) {}
 
     private LibraryGenerator() {}
 
@@ -106,7 +104,7 @@ public final class LibraryGenerator {
         StringBuilder impl = new StringBuilder("# Attention implementations of " + release + ": class the analyses call -> class whose analysis is used.\n");
         for (String l : implementations) impl.append(l).append('\n');
         files.put(base + "/implementations.txt", impl.toString());
-        return new Output(files, index, implementations, problems);
+        return new Output(files, problems);
     }
 
     private static SourceAnalyzer.Result analyze(SourceLookup src, Family fam, Map<String, Object> config, String attn) {

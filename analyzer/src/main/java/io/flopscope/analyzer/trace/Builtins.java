@@ -10,6 +10,9 @@ import java.util.Set;
 
 /** Python built-ins the model code uses, and the PretrainedConfig defaults every config has. */
 final class Builtins {
+    /** The index of a loop over range(n) with a symbolic n: one symbolic index stands for every iteration. */
+    static final Poly RANGE_INDEX = Poly.symbol("layer_idx");
+
     private static final Set<String> NAMES = Set.of("range", "len", "enumerate", "zip", "isinstance", "getattr", "hasattr", "setattr",
             "super", "tuple", "list", "dict", "int", "float", "bool", "str", "min", "max", "abs", "sum", "any", "all", "print",
             "reversed", "sorted", "type", "callable", "iter", "next", "round", "map", "filter", "set", "id", "hash", "repr", "issubclass", "vars",
@@ -58,7 +61,7 @@ final class Builtins {
                     return new ListV(out);
                 }
                 // a symbolic number of iterations: one symbolic index stands for all of them
-                return new RepeatedV(new IntV(Poly.symbol("layer_idx")), n);
+                return new RepeatedV(new IntV(RANGE_INDEX), n);
             }
             case "len": {
                 Value v = args.get(0);
@@ -72,7 +75,7 @@ final class Builtins {
             }
             case "enumerate": {
                 Value v = args.get(0);
-                if (v instanceof RepeatedV r) return new RepeatedV(new TupleV(List.of(new IntV(Poly.symbol("layer_idx")), r.element())), r.count());
+                if (v instanceof RepeatedV r) return new RepeatedV(new TupleV(List.of(new IntV(RANGE_INDEX), r.element())), r.count());
                 List<Value> items = in.iterate(v);
                 if (items == null) throw new Unanalysable("enumerate over " + Interpreter.describe(v));
                 List<Value> out = new ArrayList<>();

@@ -242,8 +242,8 @@ final class TorchOps {
             } else if (p instanceof IntV) {
                 if (dim > 0) contiguous = false;
                 selected = selected.multiply(size);
-                // the variable of a loop over range(n) (Builtins), not an index taken from the hit experts' list
-                if (((IntV) p).value().equals(Poly.symbol("layer_idx"))) indexedByCount = true;
+                // the variable of a loop over range(n), not an index taken from the hit experts' list
+                if (((IntV) p).value().equals(Builtins.RANGE_INDEX)) indexedByCount = true;
             } else if (p instanceof ListV l) {
                 out.add(Poly.constant(l.items().size()));
                 view = false;
