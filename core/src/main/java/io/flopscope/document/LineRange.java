@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 
 /** Source lines start..end, 1-based and inclusive. */
 public record LineRange(int start, int end) {
-    private static final Pattern RANGE = Pattern.compile("(\\d+)(?:\\s*[-–]\\s*(\\d+))?");
+    /** Compiled on first use, not with the record: ranges are made at start-up, parsed only when documents are read. */
+    private static final class Syntax {
+        static final Pattern RANGE = Pattern.compile("(\\d+)(?:\\s*[-–]\\s*(\\d+))?");
+    }
 
     public LineRange {
         if (start < 1 || end < start) throw new IllegalArgumentException("bad line range " + start + "-" + end);
@@ -20,7 +23,7 @@ public record LineRange(int start, int end) {
     /** Reads "1093-1103, 1140-1143" or "12". */
     public static List<LineRange> parseList(String text) {
         List<LineRange> out = new ArrayList<>();
-        Matcher m = RANGE.matcher(text);
+        Matcher m = Syntax.RANGE.matcher(text);
         while (m.find()) {
             int a = Integer.parseInt(m.group(1));
             int b = m.group(2) == null ? a : Integer.parseInt(m.group(2));

@@ -22,7 +22,15 @@ public final class BuiltInModels {
 
     public static List<String> names() {
         List<String> out = new ArrayList<>();
-        for (String l : read("index.txt").orElse("").split("\\R")) if (!l.isBlank()) out.add(l.strip());
+        // by hand, not split("\\R"): a regular expression compiles slowly at start-up
+        String index = read("index.txt").orElse("");
+        for (int from = 0; from < index.length(); ) {
+            int end = index.indexOf('\n', from);
+            if (end < 0) end = index.length();
+            String l = index.substring(from, end).strip();
+            if (!l.isEmpty()) out.add(l);
+            from = end + 1;
+        }
         return out;
     }
 
@@ -58,7 +66,9 @@ public final class BuiltInModels {
     }
 
     private static ModelConfig parse(String n) {
-        return ModelConfig.parse(n, read(n + ".json").orElseThrow(() -> new IllegalStateException("index.txt names " + n + " but " + n + ".json is missing")));
+        Optional<String> text = read(n + ".json");
+        if (text.isEmpty()) throw new IllegalStateException("index.txt names " + n + " but " + n + ".json is missing");
+        return ModelConfig.parse(n, text.get());
     }
 
     private static Optional<String> read(String name) {

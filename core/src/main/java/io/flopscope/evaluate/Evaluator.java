@@ -23,14 +23,24 @@ public final class Evaluator {
     public Optional<Rational> symbol(String name) {
         Rational v = scenario.get(name);
         if (v != null) return Optional.of(v);
-        if (name.startsWith("config.") && config != null) return configValues.computeIfAbsent(name, n -> config.value(n.substring(7)));
+        if (name.startsWith("config.") && config != null) {
+            Optional<Rational> c = configValues.get(name);
+            if (c == null) {
+                c = config.value(name.substring(7));
+                configValues.putIfAbsent(name, c);
+            }
+            return c;
+        }
         return Optional.empty();
     }
 
     /** A tree asks for the same few config values thousands of times; aliases and defaults are followed once each. */
     private final java.util.Map<String, Optional<Rational>> configValues = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private final Function<String, Rational> lookup = n -> symbol(n).orElse(null);
+    /** The symbols' values, or null; a class rather than a lambda, which would link java.lang.invoke at start-up. */
+    private final Function<String, Rational> lookup = new Function<>() {
+        @Override public Rational apply(String n) { return symbol(n).orElse(null); }
+    };
 
     public Numbers evaluate(Cost c) {
         return new Numbers(c.matmulFlops().evaluate(lookup), c.vectorFlops().evaluate(lookup),

@@ -1,58 +1,249 @@
 package io.flopscope.evaluate;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /**
- * Reads JSON into Jackson's tree with the streaming parser alone: starting an ObjectMapper costs more than
- * the whole of a small command, and config files need nothing it adds.
+ * Reads JSON (RFC 8259) into Jackson's tree with a small parser of our own: configs are read at the start of every
+ * command, where starting Jackson's parser (its factory, symbol tables and number parsing, which compiles a regular
+ * expression) cost more than the rest of reading the config. Integers become BigIntegerNodes and other numbers exact
+ * DecimalNodes; a repeated key keeps its last value (as Jackson does by default); NaN and Infinity, which Python's
+ * json module writes but JSON does not allow, are refused.
  */
 final class JsonTrees {
-    private static final JsonFactory FACTORY = new JsonFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
-    private JsonTrees() {}
+    private final String text;
+    private int pos;
+
+    private JsonTrees(String text) { this.text = text; }
 
     static JsonNode parse(String text) throws IOException {
-        try (JsonParser p = FACTORY.createParser(text)) {
-            JsonToken t = p.nextToken();
-            if (t == null) throw new IOException("empty input");
-            JsonNode n = value(p, t);
-            if (p.nextToken() != null) throw new IOException("trailing content after the JSON value at line " + p.currentLocation().getLineNr());
-            return n;
-        }
+        JsonTrees p = new JsonTrees(text);
+        if (text.startsWith("\uFEFF")) p.pos = 1; // a byte-order mark some editors write
+        p.skipSpace();
+        if (p.pos >= text.length()) throw new IOException("empty input");
+        JsonNode n = p.value(0);
+        p.skipSpace();
+        if (p.pos < text.length()) throw p.error("trailing content after the JSON value");
+        return n;
     }
 
     static ObjectNode emptyObject() { return NODES.objectNode(); }
 
-    private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
-        switch (t) {
-            case START_OBJECT: {
-                ObjectNode o = NODES.objectNode();
-                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-                    String name = p.currentName();
-                    o.set(name, value(p, p.nextToken()));
-                }
-                return o;
+    /** The tree as compact JSON that {@link #parse} reads back to an equal tree (numbers keep their exact digits). */
+    static String write(JsonNode n) {
+        StringBuilder sb = new StringBuilder();
+        write(n, sb);
+        return sb.toString();
+    }
+
+    private static void write(JsonNode n, StringBuilder sb) {
+        if (n.isObject()) {
+            sb.append('{');
+            String sep = "";
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                sb.append(sep);
+                quote(e.getKey(), sb);
+                sb.append(':');
+                write(e.getValue(), sb);
+                sep = ",";
             }
-            case START_ARRAY: {
-                ArrayNode a = NODES.arrayNode();
-                for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) a.add(value(p, v));
-                return a;
+            sb.append('}');
+        } else if (n.isArray()) {
+            sb.append('[');
+            for (int i = 0; i < n.size(); i++) {
+                if (i > 0) sb.append(',');
+                write(n.get(i), sb);
             }
-            case VALUE_STRING: return NODES.textNode(p.getText());
-            case VALUE_NUMBER_INT: return NODES.numberNode(p.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT: return NODES.numberNode(p.getDecimalValue());
-            case VALUE_TRUE: return NODES.booleanNode(true);
-            case VALUE_FALSE: return NODES.booleanNode(false);
-            case VALUE_NULL: return NODES.nullNode();
-            default: throw new IOException("unexpected " + t + " at line " + p.currentLocation().getLineNr());
+            sb.append(']');
+        } else if (n.isTextual()) {
+            quote(n.textValue(), sb);
+        } else if (n.isIntegralNumber()) {
+            sb.append(n.bigIntegerValue());
+        } else if (n.isNumber()) {
+            sb.append(n.decimalValue());
+        } else if (n.isBoolean()) {
+            sb.append(n.booleanValue());
+        } else {
+            sb.append("null"); // null, and anything a parsed tree cannot hold
         }
+    }
+
+    private static void quote(String s, StringBuilder sb) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') sb.append('\\').append(c);
+            else if (c < 0x20) sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            else sb.append(c);
+        }
+        sb.append('"');
+    }
+
+    /** Deep enough for any config; a bound keeps a hostile file from overflowing the stack. */
+    private static final int MAX_DEPTH = 1000;
+
+    private JsonNode value(int depth) throws IOException {
+        if (depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
+        if (pos >= text.length()) throw error("unexpected end of input");
+        char c = text.charAt(pos);
+        switch (c) {
+            case '{': return object(depth);
+            case '[': return array(depth);
+            case '"': return NODES.textNode(string());
+            case 't': literal("true"); return NODES.booleanNode(true);
+            case 'f': literal("false"); return NODES.booleanNode(false);
+            case 'n': literal("null"); return NODES.nullNode();
+            default:
+                if (c == '-' || (c >= '0' && c <= '9')) return number();
+                throw error("unexpected character '" + c + "'");
+        }
+    }
+
+    private ObjectNode object(int depth) throws IOException {
+        ObjectNode o = NODES.objectNode();
+        pos++; // '{'
+        skipSpace();
+        if (peek() == '}') { pos++; return o; }
+        while (true) {
+            skipSpace();
+            if (peek() != '"') throw error("expected a field name in double quotes");
+            String name = string();
+            skipSpace();
+            expect(':');
+            skipSpace();
+            o.set(name, value(depth + 1));
+            skipSpace();
+            char c = peek();
+            pos++;
+            if (c == '}') return o;
+            if (c != ',') { pos--; throw error("expected ',' or '}'"); }
+        }
+    }
+
+    private ArrayNode array(int depth) throws IOException {
+        ArrayNode a = NODES.arrayNode();
+        pos++; // '['
+        skipSpace();
+        if (peek() == ']') { pos++; return a; }
+        while (true) {
+            skipSpace();
+            a.add(value(depth + 1));
+            skipSpace();
+            char c = peek();
+            pos++;
+            if (c == ']') return a;
+            if (c != ',') { pos--; throw error("expected ',' or ']'"); }
+        }
+    }
+
+    private String string() throws IOException {
+        pos++; // opening quote
+        StringBuilder sb = null;
+        int start = pos;
+        while (true) {
+            if (pos >= text.length()) throw error("unterminated string");
+            char c = text.charAt(pos);
+            if (c == '"') {
+                String s = sb == null ? text.substring(start, pos) : sb.append(text, start, pos).toString();
+                pos++;
+                return s;
+            }
+            if (c < 0x20) throw error("control character in a string");
+            if (c != '\\') { pos++; continue; }
+            if (sb == null) sb = new StringBuilder();
+            sb.append(text, start, pos);
+            if (pos + 1 >= text.length()) throw error("unterminated string");
+            char e = text.charAt(pos + 1);
+            pos += 2;
+            switch (e) {
+                case '"': sb.append('"'); break;
+                case '\\': sb.append('\\'); break;
+                case '/': sb.append('/'); break;
+                case 'b': sb.append('\b'); break;
+                case 'f': sb.append('\f'); break;
+                case 'n': sb.append('\n'); break;
+                case 'r': sb.append('\r'); break;
+                case 't': sb.append('\t'); break;
+                case 'u': {
+                    if (pos + 4 > text.length()) throw error("incomplete \\u escape");
+                    int v = 0;
+                    for (int i = 0; i < 4; i++) {
+                        int d = Character.digit(text.charAt(pos + i), 16);
+                        if (d < 0) throw error("bad \\u escape");
+                        v = v * 16 + d;
+                    }
+                    sb.append((char) v);
+                    pos += 4;
+                    break;
+                }
+                default: pos -= 2; throw error("bad escape \\" + e);
+            }
+            start = pos;
+        }
+    }
+
+    /** -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+    private JsonNode number() throws IOException {
+        int start = pos;
+        if (peek() == '-') pos++;
+        if (peek() == '0') pos++;
+        else if (!digits()) throw error("bad number");
+        boolean integral = true;
+        if (peek() == '.') {
+            pos++;
+            integral = false;
+            if (!digits()) throw error("bad number: digits expected after '.'");
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            pos++;
+            integral = false;
+            if (peek() == '+' || peek() == '-') pos++;
+            if (!digits()) throw error("bad number: digits expected in the exponent");
+        }
+        String s = text.substring(start, pos);
+        return integral ? NODES.numberNode(new BigInteger(s)) : NODES.numberNode(new BigDecimal(s));
+    }
+
+    private boolean digits() {
+        int start = pos;
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') pos++;
+        return pos > start;
+    }
+
+    private void literal(String word) throws IOException {
+        if (!text.startsWith(word, pos)) throw error("unexpected token (expected " + word + ")");
+        pos += word.length();
+    }
+
+    private void expect(char c) throws IOException {
+        if (peek() != c) throw error("expected '" + c + "'");
+        pos++;
+    }
+
+    /** The next character, or 0 at the end. */
+    private char peek() { return pos < text.length() ? text.charAt(pos) : 0; }
+
+    private void skipSpace() {
+        while (pos < text.length()) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return;
+            pos++;
+        }
+    }
+
+    private IOException error(String what) {
+        int line = 1, col = 1;
+        for (int i = 0; i < pos && i < text.length(); i++) {
+            if (text.charAt(i) == '\n') { line++; col = 1; } else col++;
+        }
+        return new IOException(what + " at line " + line + ", column " + col);
     }
 }

@@ -32,13 +32,21 @@ public final class ModelConfig {
     private final String modelingModule;
     private final Map<String, Rational> overrides = new LinkedHashMap<>();
 
-    private ModelConfig(String name, JsonNode raw) {
+    private final JsonNode family;
+
+    private ModelConfig(String name, JsonNode raw) { this(name, raw, familyDefaults(raw.path("model_type").asText(""))); }
+
+    private ModelConfig(String name, JsonNode raw, JsonNode family) {
         this.name = name;
         this.raw = raw;
         this.modelType = raw.path("model_type").asText("");
-        JsonNode family = familyDefaults(modelType);
-        family.path("attribute_map").fields().forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText()));
-        raw.path("attribute_map").fields().forEachRemaining(e -> aliases.put(e.getKey(), e.getValue().asText()));
+        this.family = family;
+        for (JsonNode map : new JsonNode[] {family.path("attribute_map"), raw.path("attribute_map")}) {
+            for (var it = map.fields(); it.hasNext(); ) {
+                var e = it.next();
+                aliases.put(e.getKey(), e.getValue().asText());
+            }
+        }
         this.defaults = family.path("defaults");
         this.modelingModule = family.path("modeling_module").asText(modelType.isEmpty() ? "" : "transformers.models." + modelType + ".modeling_" + modelType);
     }
@@ -53,6 +61,26 @@ public final class ModelConfig {
         }
         if (n == null || !n.isObject()) throw new IllegalArgumentException(name + ": a config.json must hold a JSON object");
         return new ModelConfig(name, n);
+    }
+
+    /** The config.json as JSON text, without --set overrides; with {@link #familyJson()} it {@link #restore}s this config. */
+    public String rawJson() { return JsonTrees.write(raw); }
+
+    /** The family's defaults file as this config read it. */
+    public String familyJson() { return JsonTrees.write(family); }
+
+    /**
+     * The config that {@link #rawJson()} and {@link #familyJson()} wrote, without reading the family's defaults
+     * again (a cached command reads no resource at start-up). Throws IllegalArgumentException when they do not parse.
+     */
+    public static ModelConfig restore(String name, String rawJson, String familyJson) {
+        try {
+            JsonNode raw = JsonTrees.parse(rawJson), family = JsonTrees.parse(familyJson);
+            if (!raw.isObject() || !family.isObject()) throw new IllegalArgumentException(name + ": a stored config must be JSON objects");
+            return new ModelConfig(name, raw, family);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(name + ": stored config does not parse: " + e.getMessage());
+        }
     }
 
     public String name() { return name; }
@@ -129,8 +157,13 @@ public final class ModelConfig {
         if (v.isTextual()) {
             // a default written as a formula over other fields ("4 * n_embd")
             try {
-                Poly p = new SymbolicEvaluator(n -> value(n, new HashSet<>(visiting)).map(Poly::constant).orElse(null), false)
-                        .eval(FormulaParser.parse(v.asText()));
+                Poly p = new SymbolicEvaluator(new java.util.function.Function<String, Poly>() {
+                    // a class rather than a lambda: this runs at start-up (GPT-2's n_inner), where linking one costs ms
+                    @Override public Poly apply(String n) {
+                        Optional<Rational> r = value(n, new HashSet<>(visiting));
+                        return r.isPresent() ? Poly.constant(r.get()) : null;
+                    }
+                }, false).eval(FormulaParser.parse(v.asText()));
                 if (p.isConstant()) return p.constantValue();
             } catch (FormulaSyntaxError | SymbolicEvaluator.SymbolicException e) {
                 // fall through: not numeric
@@ -139,8 +172,18 @@ public final class ModelConfig {
         throw new IllegalArgumentException(name + ": config field '" + field + "' is not a number: " + v);
     }
 
+    /** {@code [\w-]+}, checked by hand: a regular expression compiles slowly at start-up. */
+    private static boolean isResourceName(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_' && c != '-') return false;
+        }
+        return true;
+    }
+
     private static JsonNode familyDefaults(String modelType) {
-        if (modelType.isEmpty() || !modelType.matches("[\\w-]+")) return JsonTrees.emptyObject();
+        if (!isResourceName(modelType)) return JsonTrees.emptyObject();
         try (InputStream in = ModelConfig.class.getResourceAsStream("/io/flopscope/config/" + modelType + ".json")) {
             if (in == null) return JsonTrees.emptyObject();
             return JsonTrees.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));

@@ -38,6 +38,18 @@ public final class Poly {
         return new Poly(t);
     }
 
+    /**
+     * The polynomial with these terms, which must already be canonical as {@link #terms()} gives them (nonzero
+     * coefficients, nonzero exponents): for reading back a stored polynomial without redoing its arithmetic.
+     */
+    public static Poly ofTerms(SortedMap<Monomial, Rational> terms) {
+        for (var t : terms.entrySet()) {
+            if (t.getValue().isZero()) throw new IllegalArgumentException("zero coefficient of " + t.getKey().key());
+            for (int e : t.getKey().factors().values()) if (e == 0) throw new IllegalArgumentException("zero exponent in " + t.getKey().key());
+        }
+        return new Poly(new TreeMap<>(terms));
+    }
+
     public SortedMap<Monomial, Rational> terms() { return terms; }
     public boolean isZero() { return terms.isEmpty(); }
     public boolean isConstant() { return terms.isEmpty() || (terms.size() == 1 && terms.containsKey(Monomial.ONE)); }
@@ -50,15 +62,27 @@ public final class Poly {
         if (o.isZero()) return this;
         if (isZero()) return o;
         TreeMap<Monomial, Rational> t = new TreeMap<>(terms);
-        o.terms.forEach((m, c) -> t.merge(m, c, (a, b) -> { Rational s = a.add(b); return s.isZero() ? null : s; }));
+        for (var e : o.terms.entrySet()) addTerm(t, e.getKey(), e.getValue());
         return new Poly(t);
+    }
+
+    /**
+     * Adds c·m to the terms, dropping a term that cancels. Loops here and below rather than lambdas: the arithmetic
+     * runs at start-up (config defaults), where linking the first lambda costs milliseconds.
+     */
+    private static void addTerm(TreeMap<Monomial, Rational> t, Monomial m, Rational c) {
+        Rational old = t.get(m);
+        if (old == null) { t.put(m, c); return; }
+        Rational s = old.add(c);
+        if (s.isZero()) t.remove(m);
+        else t.put(m, s);
     }
     public Poly negate() { return scale(Rational.ONE.negate()); }
     public Poly subtract(Poly o) { return add(o.negate()); }
     public Poly scale(Rational r) {
         if (r.isZero()) return ZERO;
         TreeMap<Monomial, Rational> t = new TreeMap<>();
-        terms.forEach((m, c) -> t.put(m, c.multiply(r)));
+        for (var e : terms.entrySet()) t.put(e.getKey(), e.getValue().multiply(r));
         return new Poly(t);
     }
     public Poly multiply(Poly o) {
@@ -69,8 +93,7 @@ public final class Poly {
         for (var a : terms.entrySet()) {
             for (var b : o.terms.entrySet()) {
                 Monomial m = a.getKey().times(b.getKey());
-                Rational c = a.getValue().multiply(b.getValue());
-                t.merge(m, c, (x, y) -> { Rational s = x.add(y); return s.isZero() ? null : s; });
+                addTerm(t, m, a.getValue().multiply(b.getValue()));
             }
         }
         return new Poly(t);
@@ -171,7 +194,8 @@ public final class Poly {
             return v;
         }
         Atom.Fn fn = (Atom.Fn) a;
-        List<Rational> args = fn.args().stream().map(p -> p.evaluate(values)).toList();
+        List<Rational> args = new ArrayList<>(fn.args().size());
+        for (Poly p : fn.args()) args.add(p.evaluate(values)); // a loop, not a stream: no lambda linked at start-up
         return switch (fn.name()) {
             case "floor" -> Rational.of(args.get(0).floor());
             case "ceil" -> Rational.of(args.get(0).ceil());
@@ -189,7 +213,7 @@ public final class Poly {
         for (Monomial m : terms.keySet()) {
             for (Atom a : m.factors().keySet()) {
                 if (a instanceof Atom.Sym s) out.add(s.name());
-                else ((Atom.Fn) a).args().forEach(p -> out.addAll(p.symbols()));
+                else for (Poly p : ((Atom.Fn) a).args()) out.addAll(p.symbols());
             }
         }
         return out;
@@ -229,19 +253,24 @@ public final class Poly {
         }
         private static String keyOf(SortedMap<Atom, Integer> f) {
             StringBuilder sb = new StringBuilder();
-            f.forEach((a, e) -> sb.append(a.key()).append('^').append(e).append(';'));
+            for (var e : f.entrySet()) sb.append(e.getKey().key()).append('^').append(e.getValue()).append(';');
             return sb.toString();
         }
         Monomial times(Monomial o) {
             if (o.factors.isEmpty()) return this;
             if (factors.isEmpty()) return o;
             TreeMap<Atom, Integer> f = new TreeMap<>(factors);
-            o.factors.forEach((a, e) -> f.merge(a, e, (x, y) -> x + y == 0 ? null : x + y));
+            for (var e : o.factors.entrySet()) {
+                Integer old = f.get(e.getKey());
+                int sum = old == null ? e.getValue() : old + e.getValue();
+                if (sum == 0) f.remove(e.getKey());
+                else f.put(e.getKey(), sum);
+            }
             return new Monomial(f);
         }
         Monomial inverse() {
             TreeMap<Atom, Integer> f = new TreeMap<>();
-            factors.forEach((a, e) -> f.put(a, -e));
+            for (var e : factors.entrySet()) f.put(e.getKey(), -e.getValue());
             return new Monomial(f);
         }
         public int degree() { return factors.values().stream().mapToInt(Integer::intValue).sum(); }

@@ -12,8 +12,11 @@ public record Rational(BigInteger num, BigInteger den) implements Comparable<Rat
     public Rational {
         if (den.signum() == 0) throw new ArithmeticException("division by zero");
         if (den.signum() < 0) { num = num.negate(); den = den.negate(); }
-        BigInteger g = num.gcd(den);
-        if (!g.equals(BigInteger.ONE) && g.signum() != 0) { num = num.divide(g); den = den.divide(g); }
+        // most values are integers: no gcd then (its allocations dominated evaluation at start-up)
+        if (!den.equals(BigInteger.ONE)) {
+            BigInteger g = num.gcd(den);
+            if (!g.equals(BigInteger.ONE) && g.signum() != 0) { num = num.divide(g); den = den.divide(g); }
+        }
         if (num.signum() == 0) den = BigInteger.ONE;
     }
 
@@ -43,6 +46,7 @@ public record Rational(BigInteger num, BigInteger den) implements Comparable<Rat
     public Rational divide(Rational o) { return new Rational(num.multiply(o.den), den.multiply(o.num)); }
     public Rational negate() { return new Rational(num.negate(), den); }
     public Rational pow(int e) {
+        if (e == 1) return this;
         if (e >= 0) return new Rational(num.pow(e), den.pow(e));
         return new Rational(den.pow(-e), num.pow(-e));
     }

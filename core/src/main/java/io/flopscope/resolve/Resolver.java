@@ -45,7 +45,10 @@ public final class Resolver {
     }
 
     public record Resolution(CostNode root, List<Diagnostic> diagnostics) {
-        public boolean hasErrors() { return diagnostics.stream().anyMatch(Diagnostic::isError); }
+        public boolean hasErrors() {
+            for (Diagnostic d : diagnostics) if (d.isError()) return true;
+            return false;
+        }
     }
 
     /** Resolves a root module with no arguments (its parameters take their defaults). */

@@ -76,4 +76,37 @@ class FormulaPropertiesTest {
         long[] values = VARS.stream().mapToLong(v -> pt.get(v).num().longValue()).toArray();
         assertEquals(p.evaluate(pt::get), compiled.evaluate(values), a);
     }
+
+    @Property(tries = 200)
+    void storedTermsReadBackToTheSamePolynomial(@ForAll("formulas") String a) throws Exception {
+        Poly p = poly(a);
+        assertEquals(p, Poly.ofTerms(p.terms()), a);
+    }
+
+    @net.jqwik.api.Example
+    void termsThatAreNotCanonicalAreRefused() throws Exception {
+        var terms = new java.util.TreeMap<>(poly("2 * seq_len + 3").terms());
+        terms.put(terms.firstKey(), Rational.ZERO);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Poly.ofTerms(terms));
+        var zeroPower = new java.util.TreeMap<Atom, Integer>();
+        zeroPower.put(new Atom.Sym("seq_len"), 0);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Poly.ofTerms(new java.util.TreeMap<>(Map.of(new Poly.Monomial(zeroPower), Rational.ONE))));
+    }
+
+    @Property(tries = 300)
+    void rationalsStayNormalised(@ForAll long n, @ForAll long d, @ForAll long m) {
+        net.jqwik.api.Assume.that(d != 0);
+        Rational r = Rational.of(n, d);
+        java.math.BigInteger g = java.math.BigInteger.valueOf(n).gcd(java.math.BigInteger.valueOf(d));
+        assertEquals(java.math.BigInteger.ONE, r.num().gcd(r.den()));
+        assertEquals(1, r.den().signum());
+        if (n != 0) assertEquals(java.math.BigInteger.valueOf(d).abs().divide(g), r.den());
+        // integers multiply and add to integers with denominator 1, as BigInteger arithmetic says
+        Rational k = Rational.of(m).multiply(Rational.of(n)).add(Rational.of(m));
+        assertEquals(java.math.BigInteger.valueOf(m).multiply(java.math.BigInteger.valueOf(n)).add(java.math.BigInteger.valueOf(m)), k.num());
+        assertEquals(java.math.BigInteger.ONE, k.den());
+        assertEquals(r, r.pow(1));
+        assertEquals(r.multiply(r), r.pow(2));
+    }
 }
