@@ -61,12 +61,12 @@ final class CostCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.matches("text|json|csv|md|html")) throw UserError.usage("--format " + format + ": expected text, json, csv or md, or html (one self-contained page)");
+        if (!java.util.Set.of("text", "json", "csv", "md", "html").contains(fmt)) throw UserError.usage("--format " + format + ": expected text, json, csv or md, or html (one self-contained page)");
         scenario.validate();
         if (scenario.isSweep() && fmt.equals("md")) throw UserError.usage("--format md is not available for a sweep: use text, json, csv or html");
         var out = out();
         var err = err();
-        ResolvedModel rm = source == null ? TreeCache.resolve(sourceOptions.applyTo(ModelLoader.load(need(model))), module, library, sourceOptions.sets, scenario.causal, err)
+        ResolvedModel rm = source == null ? TreeCache.resolve(need(model), sourceOptions, module, library, scenario.causal, err)
                 : FromSource.resolve(model, source, sourceOptions, library, scenario, module, err);
         if (scenario.isSweep()) return sweep(rm, fmt);
         Scenario sc = rm.check(scenario.scenario(rm.config()));

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * MODEL on the command line, resolved offline, in this order:
@@ -54,8 +54,8 @@ final class ModelLoader {
      * Where the Hugging Face cache is looked for: environment variables and the home folder. Tests replace
      * {@link #environment} so that the real home folder is never read.
      */
-    record Environment(Function<String, String> variables, Path home) {
-        static Environment system() { return new Environment(System::getenv, Path.of(System.getProperty("user.home", "."))); }
+    record Environment(Map<String, String> variables, Path home) {
+        static Environment system() { return new Environment(System.getenv(), Path.of(System.getProperty("user.home", "."))); }
 
         /** The hub cache as huggingface_hub finds it, and which setting chose it. */
         HubCache hubCache() {
@@ -71,7 +71,7 @@ final class ModelLoader {
         }
 
         private String get(String name) {
-            String s = variables.apply(name);
+            String s = variables.get(name);
             return s == null || s.isBlank() ? null : s.strip();
         }
 
@@ -85,7 +85,22 @@ final class ModelLoader {
     record HubCache(Path dir, String setting) {}
 
     /** A resolved MODEL: its config and where it was found (for reports). */
-    record Loaded(ModelConfig config, String origin) {}
+    record Loaded(ModelConfig config, String origin) {
+        boolean builtIn() { return origin.startsWith("built-in"); }
+    }
+
+    /**
+     * Whether MODEL, if it names a built-in config at all, resolves to it: not a hub id (the user's cache comes first for
+     * those) and no file or folder of that name. Only a stat: {@link TreeCache} asks it before reading any config.
+     */
+    static boolean mayBeBuiltInName(String model) {
+        if (model.isEmpty() || isHubId(model) || model.endsWith(".json")) return false;
+        try {
+            return !Files.exists(Path.of(model));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
 
     /** Replaced by tests; the process environment otherwise. */
     static volatile Environment environment = Environment.system();

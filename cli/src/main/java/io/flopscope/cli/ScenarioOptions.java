@@ -44,7 +44,7 @@ final class ScenarioOptions {
     void cache(String v) {
         cacheText = v;
         List<Long> vs = quiet(v);
-        if (!vs.isEmpty()) cache = vs.stream().max(Long::compare).orElseThrow();
+        if (!vs.isEmpty()) cache = java.util.Collections.max(vs);
     }
 
     /** The values, or none when the text does not parse (the error is reported by {@link #validate}). */
@@ -131,7 +131,8 @@ final class ScenarioOptions {
     }
 
     private static java.util.Optional<io.flopscope.formula.Rational> maxPositions(ModelConfig config) {
-        return config.value("n_positions").or(() -> config.value("max_position_embeddings"));
+        var n = config.value("n_positions");
+        return n.isPresent() ? n : config.value("max_position_embeddings");
     }
 
     /** One scenario; beyond the model's positions it is a usage error, or null when {@code lenient}. */
@@ -164,6 +165,8 @@ final class ScenarioOptions {
     }
 
     static Dtype parseDtype(String opt, String v) {
-        return Dtype.parse(v).orElseThrow(() -> UserError.usage(opt + " " + v + ": expected fp32, bf16, fp16, fp8, int8 or int4"));
+        var d = Dtype.parse(v);
+        if (d.isEmpty()) throw UserError.usage(opt + " " + v + ": expected fp32, bf16, fp16, fp8, int8 or int4");
+        return d.get();
     }
 }

@@ -41,32 +41,49 @@ import java.util.function.Supplier;
  * The resolved cost tree of a model, kept in a file: resolving reads and parses a dozen documents, which costs more
  * at start-up than the rest of {@code cost}. It is an optional shortcut that only the launcher turns on
  * ({@code -Dflopscope.cache=DIR}). An entry holds its whole key: the jars that made it (code, built-in library and
- * built-in configs; their size and time), the config's content and --set values, the root, --attn and --causal.
- * Any difference, --library or --source, or a file that cannot be read means resolving as usual.
+ * built-in configs; their size and time), the built-in model's name or else the config's content, --set values, the root,
+ * --attn and --causal; and the config itself (the config.json and the family defaults it was read with). Any
+ * difference, --library or --source, or a file that cannot be read means resolving as usual.
  */
 final class TreeCache {
-    private static final String FORMAT = "flopscope-tree-cache 1";
+    private static final String FORMAT = "flopscope-tree-cache 2";
 
     /** The identity of the code and built-in data, or null when it has none (classes in folders: tests, an IDE). */
-    static volatile Supplier<String> code = TreeCache::jars;
+    static volatile Supplier<String> code; // set by tests; null: the jars (no method reference: nothing to link at start-up)
 
     private TreeCache() {}
 
-    /** As {@link ResolvedModel#of(ModelConfig, String, Library, boolean, PrintWriter)}, through the cache when it is on. */
-    static ResolvedModel resolve(ModelConfig config, String moduleClass, LibraryOptions library, List<String> sets, boolean causal, PrintWriter err) {
+    /**
+     * MODEL resolved as {@link ResolvedModel#of(ModelConfig, String, Library, boolean, PrintWriter)} resolves it, with
+     * --set applied to its config, through the cache when it is on. An entry is keyed by the name when MODEL names a
+     * built-in config (the jars in the key hold those configs; a hit then reads no config and no resource at all, the
+     * config coming back from the entry), else by the config's content.
+     */
+    static ResolvedModel resolve(String model, SourceOptions options, String moduleClass, LibraryOptions library, boolean causal, PrintWriter err) {
         String dir = System.getProperty("flopscope.cache");
-        String codeId = dir == null || !library.libraries.isEmpty() ? null : code.get();
-        if (codeId == null) return ResolvedModel.of(config, moduleClass, library.build(), causal, err);
-        StringBuilder key = new StringBuilder(FORMAT).append('\n').append(codeId).append('\n');
-        key.append("module ").append(moduleClass).append("\nattn ").append(library.attn).append("\ncausal ").append(causal).append('\n');
-        for (String s : sets) key.append("set ").append(s).append('\n');
-        key.append("config ").append(config.name()).append('\n');
-        canonical(config.raw(), key);
-        String k = key.toString();
+        Supplier<String> c = code;
+        String codeId = dir == null || !library.libraries.isEmpty() ? null : c != null ? c.get() : jars();
+        if (codeId == null) return ResolvedModel.of(options.applyTo(ModelLoader.load(model)), moduleClass, library.build(), causal, err);
+        StringBuilder common = new StringBuilder(FORMAT).append('\n').append(codeId).append('\n');
+        common.append("module ").append(moduleClass).append("\nattn ").append(library.attn).append("\ncausal ").append(causal).append('\n');
+        for (String s : options.sets) common.append("set ").append(s).append('\n');
         Path folder = Path.of(dir, Integer.toHexString(codeId.hashCode()));
-        Path file = folder.resolve(Integer.toHexString(k.hashCode()) + "-" + k.length() + ".tree");
-        ResolvedModel hit = read(file, k, config, err);
-        if (hit != null) return hit;
+        String byName = ModelLoader.mayBeBuiltInName(model) ? common + "built-in " + model + '\n' : null;
+        if (byName != null) {
+            ResolvedModel hit = read(file(folder, byName), byName, null, options, err);
+            if (hit != null) return hit;
+        }
+        ModelLoader.Loaded loaded = ModelLoader.resolve(model);
+        ModelConfig config = options.applyTo(loaded.config());
+        String key;
+        if (byName != null && loaded.builtIn()) key = byName; // missed above
+        else {
+            StringBuilder content = common.append("config ").append(config.name()).append('\n');
+            canonical(config.raw(), content);
+            key = content.toString();
+            ResolvedModel hit = read(file(folder, key), key, config, options, err);
+            if (hit != null) return hit;
+        }
         StringWriter said = new StringWriter();
         ResolvedModel rm;
         try (PrintWriter capture = new PrintWriter(said)) {
@@ -78,17 +95,24 @@ final class TreeCache {
                 err.flush();
             }
         }
-        write(folder, file, k, rm, said.toString());
+        write(folder, file(folder, key), key, rm, said.toString());
         return rm;
     }
 
-    /** The cached model, or null on a miss or any problem with the file. */
-    private static ResolvedModel read(Path file, String key, ModelConfig config, PrintWriter err) {
+    private static Path file(Path folder, String key) { return folder.resolve(Integer.toHexString(key.hashCode()) + "-" + key.length() + ".tree"); }
+
+    /**
+     * The cached model, or null on a miss or any problem with the file. {@code config} is the model's config, or null
+     * to restore it from the entry (and apply --set to it).
+     */
+    private static ResolvedModel read(Path file, String key, ModelConfig config, SourceOptions options, PrintWriter err) {
         try (java.io.FileInputStream f = new java.io.FileInputStream(file.toFile())) {
             // java.io, not Files: NIO's channels would start up just for this
             In in = new In(f.readAllBytes());
             if (!key.equals(in.string())) return null;
             String said = in.string();
+            String name = in.string(), raw = in.string(), family = in.string();
+            if (config == null) config = options.applyTo(ModelConfig.restore(name, raw, family));
             ResolvedModel rm = decode(in, config);
             err.print(said);
             err.flush();
@@ -145,6 +169,9 @@ final class TreeCache {
             try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
                 string(out, key);
                 string(out, said);
+                string(out, rm.config().name());
+                string(out, rm.config().rawJson());
+                string(out, rm.config().familyJson());
                 encode(out, rm);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -421,42 +448,11 @@ final class TreeCache {
             }
             terms.put(m, c);
         }
-        Poly p = PolyOf.make(terms);
+        Poly p = Poly.ofTerms(terms);
         r.seen.add(p);
         return p;
     }
 
-    /** Poly's own constructor takes canonical terms as they are; without it, the terms are added up with Poly's arithmetic. */
-    private static final class PolyOf {
-        static final java.lang.invoke.MethodHandle DIRECT = direct();
-
-        static java.lang.invoke.MethodHandle direct() {
-            try {
-                var lookup = java.lang.invoke.MethodHandles.privateLookupIn(Poly.class, java.lang.invoke.MethodHandles.lookup());
-                return lookup.findConstructor(Poly.class, java.lang.invoke.MethodType.methodType(void.class, java.util.SortedMap.class));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
-        }
-
-        static Poly make(TreeMap<Poly.Monomial, Rational> terms) {
-            if (terms.isEmpty()) return Poly.ZERO;
-            if (DIRECT != null) {
-                try {
-                    return (Poly) DIRECT.invokeExact((java.util.SortedMap<?, ?>) terms);
-                } catch (Throwable e) {
-                    // fall through to the arithmetic
-                }
-            }
-            Poly sum = Poly.ZERO;
-            for (var t : terms.entrySet()) {
-                Poly term = Poly.constant(t.getValue());
-                for (var f : t.getKey().factors().entrySet()) term = term.multiply(Poly.atom(f.getKey()).pow(f.getValue()));
-                sum = sum.add(term);
-            }
-            return sum;
-        }
-    }
 
     private static void rational(DataOutputStream out, Rational q, Written w) throws IOException {
         if (w.ref(out, q)) return;

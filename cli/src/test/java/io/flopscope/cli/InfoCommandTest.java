@@ -29,7 +29,7 @@ class InfoCommandTest {
     @TempDir Path tmp;
 
     @BeforeEach void fakeCache() {
-        ModelLoader.environment = new ModelLoader.Environment(Map.of("HF_HOME", tmp.resolve("hf").toString())::get, tmp.resolve("home"));
+        ModelLoader.environment = new ModelLoader.Environment(Map.of("HF_HOME", tmp.resolve("hf").toString()), tmp.resolve("home"));
     }
 
     @AfterEach void realEnvironment() { ModelLoader.environment = ModelLoader.Environment.system(); }

@@ -29,7 +29,7 @@ class ModelLoaderTest {
     ModelLoader.Environment env(String... kv) {
         Map<String, String> vars = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) vars.put(kv[i], kv[i + 1]);
-        return new ModelLoader.Environment(vars::get, tmp.resolve("home"));
+        return new ModelLoader.Environment(vars, tmp.resolve("home"));
     }
 
     /** A config.json in the cache's layout: snapshots/<commit>/config.json links to blobs/<name>, as huggingface_hub writes it. */
@@ -181,5 +181,17 @@ class ModelLoaderTest {
 
     @Test void theProcessEnvironmentIsTheDefault() {
         assertFalse(ModelLoader.environment.home().toString().isEmpty());
+    }
+
+    /** The tree cache keys an entry by the name only where the name cannot mean anything before the built-ins. */
+    @Test void whichNamesMayBeBuiltIns() throws IOException {
+        assertTrue(ModelLoader.mayBeBuiltInName("gpt2"));
+        assertTrue(ModelLoader.mayBeBuiltInName("Llama-2-7b"));
+        assertFalse(ModelLoader.mayBeBuiltInName("openai-community/gpt2"), "a hub id: the user's cache comes first");
+        assertFalse(ModelLoader.mayBeBuiltInName("model.json"));
+        assertFalse(ModelLoader.mayBeBuiltInName(""));
+        Path folder = Files.createDirectories(tmp.resolve("gpt2"));
+        assertFalse(ModelLoader.mayBeBuiltInName(folder.toString()), "a folder of that name comes first");
+        assertFalse(ModelLoader.mayBeBuiltInName("bad\0name"), "not a path at all");
     }
 }

@@ -81,6 +81,25 @@ class TreeCacheTest {
         assertEquals(7, entries().size());
     }
 
+    @Test void aBuiltInNameFindsItsEntryWithTheConfigInIt() throws Exception {
+        PrintWriter quiet = new PrintWriter(new StringWriter());
+        ResolvedModel first = TreeCache.resolve("gpt2", new SourceOptions(), null, new LibraryOptions(), false, quiet);
+        ResolvedModel read = TreeCache.resolve("gpt2", new SourceOptions(), null, new LibraryOptions(), false, quiet);
+        assertEquals(1, entries().size(), "one entry, keyed by the name");
+        ModelConfig builtIn = BuiltInModels.find("gpt2").orElseThrow();
+        assertEquals(builtIn.name(), read.config().name());
+        assertEquals(builtIn.raw(), read.config().raw(), "the config comes back from the entry");
+        assertEquals(builtIn.familyJson(), read.config().familyJson());
+        assertEquals(first.resolution().root(), read.resolution().root());
+        // another spelling of the same model is another entry; --set applies to the config read back
+        SourceOptions two = new SourceOptions();
+        two.sets.add("n_layer=2");
+        TreeCache.resolve("gpt2", two, null, new LibraryOptions(), false, quiet);
+        ResolvedModel twoRead = TreeCache.resolve("gpt2", two, null, new LibraryOptions(), false, quiet);
+        assertEquals(java.util.Optional.of(io.flopscope.formula.Rational.of(2)), twoRead.config().value("n_layer"));
+        assertEquals(2, entries().size());
+    }
+
     @Test void aBrokenOrForeignEntryIsResolvedAgain() throws Exception {
         CliTest.Run plain = uncached("cost", "gpt2");
         assertEquals(plain, CliTest.run("cost", "gpt2"));
