@@ -39,12 +39,12 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
         return ev;
     }
 
-    /** The tree evaluated at the scenario. */
+    /** The tree evaluated at the scenario (else exit 1, naming every value missing). */
     EvaluatedNode evaluate(Scenario s) {
-        Evaluator ev = evaluator(s);
         try {
-            return EvaluatedNode.of(resolution.root(), ev);
+            return EvaluatedNode.of(resolution.root(), new Evaluator(s, config));
         } catch (Poly.UnboundSymbolException e) {
+            evaluator(s); // lists the symbols up front only when one is missing: collecting them costs start-up time
             throw UserError.failed(config.name() + ": " + e.getMessage());
         }
     }

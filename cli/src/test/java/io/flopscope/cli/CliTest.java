@@ -152,6 +152,14 @@ class CliTest {
         r = run("cost", cfg.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("not a valid config.json"), r.err());
+        assertTrue(r.err().contains("at line 1, column 2"), r.err());
+        assertTrue(!r.err().contains("Exception") && !r.err().contains("\tat "), r.err());
+
+        // a value the analysis needs and neither the config nor a family default gives: named, exit 1
+        Files.writeString(cfg, "{\"n_embd\": 768}");
+        r = run("cost", cfg.toString(), "--module", "transformers.models.gpt2.modeling_gpt2.GPT2MLP");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertEquals("flopscope: error: " + cfg + ": no value for config.n_inner (missing from the config and its defaults; set it in config.json)", r.err().strip());
 
         Files.writeString(cfg, "{\"model_type\": \"mystery\", \"architectures\": [\"MysteryForCausalLM\"]}");
         r = run("cost", cfg.toString());
