@@ -1,6 +1,5 @@
 package io.flopscope.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.flopscope.diag.Diagnostic;
 import io.flopscope.diag.Severity;
 import io.flopscope.document.FlopClass;
@@ -30,7 +29,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,9 +76,7 @@ final class TreeCache {
         String key;
         if (byName != null && loaded.builtIn()) key = byName; // missed above
         else {
-            StringBuilder content = common.append("config ").append(config.name()).append('\n');
-            canonical(config.raw(), content);
-            key = content.toString();
+            key = common.append("config ").append(config.name()).append('\n').append(config.rawJson()).toString();
             ResolvedModel hit = read(file(folder, key), key, config, options, err);
             if (hit != null) return hit;
         }
@@ -215,42 +211,6 @@ final class TreeCache {
             }
         }
         return sb.toString();
-    }
-
-    /** A config's content as text, without Jackson's serializer (which starts an ObjectMapper). */
-    static void canonical(JsonNode n, StringBuilder sb) {
-        if (n.isObject()) {
-            sb.append('{');
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                var e = it.next();
-                quote(e.getKey(), sb);
-                sb.append(':');
-                canonical(e.getValue(), sb);
-                sb.append(',');
-            }
-            sb.append('}');
-        } else if (n.isArray()) {
-            sb.append('[');
-            for (JsonNode e : n) {
-                canonical(e, sb);
-                sb.append(',');
-            }
-            sb.append(']');
-        } else if (n.isTextual()) {
-            quote(n.asText(), sb);
-        } else {
-            sb.append(n.isNull() ? "null" : n.asText()).append(n.isNumber() ? (n.isIntegralNumber() ? "i" : "f") : "");
-        }
-    }
-
-    private static void quote(String s, StringBuilder sb) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') sb.append('\\');
-            sb.append(c);
-        }
-        sb.append('"');
     }
 
     // ---- the tree, written children first; a node reached twice (resolved once, memoised) is written once
