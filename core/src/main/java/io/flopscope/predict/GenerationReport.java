@@ -169,7 +169,7 @@ public final class GenerationReport {
     }
 
     public static String hardwareJson(List<HardwareProfile> profiles) {
-        var arr = JsonOutput.mapper().createArrayNode();
+        var arr = JsonOutput.array();
         for (HardwareProfile h : profiles) arr.add(h.toJsonNode());
         return JsonOutput.write(arr);
     }

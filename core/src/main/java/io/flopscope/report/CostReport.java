@@ -105,7 +105,10 @@ public final class CostReport {
         return s;
     }
 
-    public String json() {
+    public String json() { return JsonOutput.write(jsonTree()); }
+
+    /** What {@link #json()} prints. */
+    public ObjectNode jsonTree() {
         ObjectNode o = JsonOutput.object();
         o.put("model", model);
         o.set("scenario", scenarioNode(scenario, causal));
@@ -113,7 +116,7 @@ public final class CostReport {
         o.put("complete", unknowns.isEmpty());
         putUnanalysed(o, unknowns);
         o.set("tree", node(root, 0));
-        return JsonOutput.write(o);
+        return o;
     }
 
     private ObjectNode node(EvaluatedNode n, int level) {
