@@ -7,12 +7,10 @@ import io.flopscope.predict.GenerationReport;
 import io.flopscope.predict.HardwareProfile;
 import io.flopscope.predict.MemoryFootprint;
 import io.flopscope.predict.Target;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -24,32 +22,18 @@ import picocli.CommandLine.Model.CommandSpec;
 final class GenerateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
-    String model;
-
-    @Option(names = "--module", paramLabel = "CLASS", description = "Use this module instead of the config's architectures[0].")
-    String module;
-
-    @Mixin TargetOptions device = new TargetOptions();
-    @Mixin GenerationOptions run = new GenerationOptions();
-    @Mixin LibraryOptions library = new LibraryOptions();
+    @Mixin GenerationSetup setup = new GenerationSetup();
 
     @Option(names = "--max-batch", description = "Generate with the largest batch whose memory footprint fits on the device (instead of --batch).")
     boolean maxBatch;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "text (default) or json.")
-    String format = "text";
-
     @Override public Integer call() {
-        String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.matches("text|json")) throw UserError.usage("--format " + format + ": expected text or json");
-        if (maxBatch && run.batch != null) throw UserError.usage("--max-batch and --batch exclude each other");
+        var p = setup.prepare(spec, maxBatch);
         var out = spec.commandLine().getOut();
-        HardwareProfile h = device.profile();
-        ResolvedModel rm = ResolvedModel.of(model, module, library.build(), run.causal, spec.commandLine().getErr());
-        Generation.Spec s = run.spec(rm.config(), run.batch());
-        rm.check(s.decode(0));
-        Target t = device.target(h, s.activations(), rm.config());
+        HardwareProfile h = p.hardware();
+        ResolvedModel rm = p.model();
+        Generation.Spec s = p.spec();
+        Target t = p.target();
         rm.evaluator(s.prefill());
         Generation.Result r;
         MemoryFootprint.Footprint mem;
@@ -69,7 +53,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw UserError.failed(rm.config().name() + ": " + e.getMessage());
         }
         var unknowns = rm.resolution().root().unknowns();
-        out.print(fmt.equals("json") ? GenerationReport.json(rm.config().name(), r, mem, unknowns.isEmpty())
+        out.print(p.json() ? GenerationReport.json(rm.config().name(), r, mem, unknowns.isEmpty())
                 : GenerationReport.text(rm.config().name(), r, mem, unknowns));
         out.flush();
         return unknowns.isEmpty() && !rm.resolution().hasErrors() ? ExitCodes.OK : ExitCodes.ERRORS;

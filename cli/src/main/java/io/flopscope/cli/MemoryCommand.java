@@ -6,12 +6,10 @@ import io.flopscope.predict.GenerationReport;
 import io.flopscope.predict.HardwareProfile;
 import io.flopscope.predict.MemoryFootprint;
 import io.flopscope.predict.Target;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -23,32 +21,18 @@ import picocli.CommandLine.Model.CommandSpec;
 final class MemoryCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
-    String model;
-
-    @Option(names = "--module", paramLabel = "CLASS", description = "Use this module instead of the config's architectures[0].")
-    String module;
-
-    @Mixin TargetOptions device = new TargetOptions();
-    @Mixin GenerationOptions run = new GenerationOptions();
-    @Mixin LibraryOptions library = new LibraryOptions();
+    @Mixin GenerationSetup setup = new GenerationSetup();
 
     @Option(names = "--max-batch", description = "Also find the largest batch whose footprint fits (and show its footprint).")
     boolean maxBatch;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "text (default) or json.")
-    String format = "text";
-
     @Override public Integer call() {
-        String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.matches("text|json")) throw UserError.usage("--format " + format + ": expected text or json");
-        if (maxBatch && run.batch != null) throw UserError.usage("--max-batch and --batch exclude each other");
+        var p = setup.prepare(spec, maxBatch);
         var out = spec.commandLine().getOut();
-        HardwareProfile h = device.profile();
-        ResolvedModel rm = ResolvedModel.of(model, module, library.build(), run.causal, spec.commandLine().getErr());
-        Generation.Spec s = run.spec(rm.config(), run.batch());
-        rm.check(s.decode(0));
-        Target t = device.target(h, s.activations(), rm.config());
+        HardwareProfile h = p.hardware();
+        ResolvedModel rm = p.model();
+        Generation.Spec s = p.spec();
+        Target t = p.target();
         MemoryFootprint.Footprint m;
         Long best = null;
         try {
@@ -63,7 +47,7 @@ final class MemoryCommand implements Callable<Integer> {
             throw UserError.failed(rm.config().name() + ": " + e.getMessage());
         }
         var unknowns = rm.resolution().root().unknowns();
-        out.print(fmt.equals("json") ? GenerationReport.memoryJson(rm.config().name(), h, m, best, unknowns.isEmpty())
+        out.print(p.json() ? GenerationReport.memoryJson(rm.config().name(), h, m, best, unknowns.isEmpty())
                 : GenerationReport.memoryText(rm.config().name(), h, m, best, unknowns));
         out.flush();
         boolean ok = unknowns.isEmpty() && !rm.resolution().hasErrors() && m.fits();
