@@ -59,19 +59,9 @@ final class CalibrateCommand implements Callable<Integer> {
     boolean causal;
 
     @Override public Integer call() {
-        MeasurementSet.Holdout h;
-        try {
-            h = MeasurementSet.Holdout.parse(holdout);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("--holdout " + e.getMessage());
-        }
-        if (worst < 0) throw UserError.usage("--worst " + worst + ": must be 0 or more");
-        Statistic stat;
-        try {
-            stat = Statistic.parse(statistic);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("--statistic " + e.getMessage());
-        }
+        var choices = CalibrationInputs.Choices.parse(holdout, statistic, worst);
+        MeasurementSet.Holdout h = choices.holdout();
+        Statistic stat = choices.statistic();
         boolean[] free = {true, true, true, true};
         for (String f : fix) {
             switch (f.strip().toLowerCase(Locale.ROOT)) {

@@ -18,6 +18,24 @@ import java.util.stream.Collectors;
 final class CalibrationInputs {
     private CalibrationInputs() {}
 
+    /** --holdout, --statistic and --worst as both commands read them. */
+    record Choices(MeasurementSet.Holdout holdout, io.flopscope.calibrate.Statistic statistic, int worst) {
+        static Choices parse(String holdout, String statistic, int worst) {
+            MeasurementSet.Holdout h;
+            try {
+                h = MeasurementSet.Holdout.parse(holdout);
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage("--holdout " + e.getMessage());
+            }
+            if (worst < 0) throw UserError.usage("--worst " + worst + ": must be 0 or more");
+            try {
+                return new Choices(h, io.flopscope.calibrate.Statistic.parse(statistic), worst);
+            } catch (IllegalArgumentException e) {
+                throw UserError.usage("--statistic " + e.getMessage());
+            }
+        }
+    }
+
     static MeasurementSet measurements(Path file) {
         if (!Files.isRegularFile(file)) throw UserError.usage("--measurements " + file + ": no such file");
         try {

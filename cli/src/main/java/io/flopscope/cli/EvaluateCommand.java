@@ -51,21 +51,11 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean causal;
 
     @Override public Integer call() {
-        MeasurementSet.Holdout h;
-        try {
-            h = MeasurementSet.Holdout.parse(holdout);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("--holdout " + e.getMessage());
-        }
+        var choices = CalibrationInputs.Choices.parse(holdout, statistic, worst);
+        MeasurementSet.Holdout h = choices.holdout();
+        Statistic stat = choices.statistic();
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.equals("text") && !fmt.equals("json")) throw UserError.usage("--format " + format + ": expected text or json");
-        if (worst < 0) throw UserError.usage("--worst " + worst + ": must be 0 or more");
-        Statistic stat;
-        try {
-            stat = Statistic.parse(statistic);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("--statistic " + e.getMessage());
-        }
         if (maxMape != null && !(maxMape >= 0)) throw UserError.usage("--max-mape " + maxMape + ": must be 0 or more");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
