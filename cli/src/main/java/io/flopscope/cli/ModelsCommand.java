@@ -1,7 +1,6 @@
 package io.flopscope.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flopscope.report.JsonOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.evaluate.BuiltInModels;
@@ -29,7 +28,7 @@ final class ModelsCommand implements Callable<Integer> {
         if (!fmt.matches("text|json")) throw UserError.usage("--format " + format + ": expected text or json");
         var out = spec.commandLine().getOut();
         Library lib = Library.builtIn();
-        ArrayNode list = new ObjectMapper().createArrayNode();
+        ArrayNode list = JsonOutput.array();
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-24s %-36s %-26s %16s  %s%n",
                 "name", "hub id", "architecture", "parameters", "analysis"));
         for (ModelConfig c : BuiltInModels.all()) {
@@ -52,7 +51,7 @@ final class ModelsCommand implements Callable<Integer> {
                     published.map(p -> String.format(Locale.ROOT, "%,d", p)).orElse("-"), analysed ? "built in" : "none (use --source)"));
         }
         if (fmt.equals("json")) {
-            out.print(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(list) + "\n");
+            out.print(JsonOutput.write(list));
         } else {
             sb.append("\nparameters: as the publisher states them (the exact count of the published checkpoint); `flopscope info MODEL`\n"
                     + "counts them from the analyses. MODEL may also be a Hugging Face hub id, read offline from the local cache.\n");

@@ -1,7 +1,6 @@
 package io.flopscope.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.flopscope.report.JsonOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flopscope.diag.Diagnostic;
@@ -99,8 +98,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     private static String json(List<Result> results) {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
+        ObjectNode root = JsonOutput.object();
         ArrayNode docs = root.putArray("documents");
         for (Result r : results) {
             ObjectNode d = docs.addObject();
@@ -116,10 +114,6 @@ final class ValidateCommand implements Callable<Integer> {
                 n.put("message", x.message());
             }
         }
-        try {
-            return m.writeValueAsString(root) + "\n";
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonOutput.write(root);
     }
 }
