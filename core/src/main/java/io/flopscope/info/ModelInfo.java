@@ -1,22 +1,17 @@
 package io.flopscope.info;
 
 import io.flopscope.evaluate.Dtype;
-import io.flopscope.evaluate.Evaluator;
 import io.flopscope.evaluate.ModelConfig;
-import io.flopscope.evaluate.Phase;
-import io.flopscope.evaluate.Scenario;
-import io.flopscope.formula.Atom;
 import io.flopscope.formula.Poly;
 import io.flopscope.formula.Rational;
 import io.flopscope.predict.MemoryFootprint;
+import io.flopscope.predict.ParameterWalk;
 import io.flopscope.predict.ModelDims;
 import io.flopscope.resolve.CostNode;
 import io.flopscope.resolve.Globals;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,14 +115,10 @@ public final class ModelInfo {
     /** {@code self.attr(} or {@code self.attr[} in a source line: the module attribute a call goes through. */
     private static final Pattern SELF_CALL = Pattern.compile("self\\.([A-Za-z_][A-Za-z0-9_]*)\\s*[(\\[]");
 
-    /** The walk of {@link MemoryFootprint}'s parameter count, remembering which module each count belongs to. */
-    private static final class Walk {
-        private final Function<String, Poly> bindKeep, bindAll;
+    /** {@link ParameterWalk}'s count, remembering which module each part belongs to. */
+    private static final class Walk implements ParameterWalk.Visitor<Walk.Node> {
         private final ModelConfig config;
-        private final List<Rational> staticReads = new ArrayList<>();
-        private final List<Table> tables = new ArrayList<>();
-
-        private record Table(Node node, Rational elements, Rational rows, Rational count) {}
+        private final Dtype weights, kvCache;
 
         private static final class Node {
             final String className, title;
@@ -157,58 +148,27 @@ public final class ModelInfo {
 
         Walk(ModelConfig config, Dtype weights, Dtype kvCache) {
             this.config = config;
-            Evaluator ev = new Evaluator(new Scenario(Phase.DECODE, 1, 1, 1, weights, kvCache, kvCache), config);
-            this.bindKeep = n -> {
-                if (n.equals(Globals.W_BYTES) || n.equals(Globals.BATCH) || n.equals(Globals.SEQ) || n.equals(Globals.CACHE)) return null;
-                return ev.symbol(n).map(Poly::constant).orElse(null);
-            };
-            this.bindAll = n -> n.equals(Globals.W_BYTES) ? null : ev.symbol(n).map(Poly::constant).orElse(null);
+            this.weights = weights;
+            this.kvCache = kvCache;
         }
 
         Module run(CostNode root) {
             Node top = new Node(root.className(), "", Rational.ONE, Rational.ONE);
-            visit(root, Rational.ONE, top);
-            boolean tiedConfig = config.value("tie_word_embeddings").map(v -> v.signum() != 0).orElse(false);
-            Optional<Rational> vocab = config.value("vocab_size");
-            boolean tieUsed = false;
-            for (Table t : tables) {
-                boolean isTied = tiedConfig && !tieUsed && vocab.isPresent() && t.rows().equals(vocab.get()) && MemoryFootprint.readsTable(staticReads, t.elements(), t.rows());
-                if (isTied) {
-                    tieUsed = true;
-                    t.node().tied = true;
-                    continue;
-                }
-                t.node().own = t.node().own.add(t.elements().multiply(t.count()));
-            }
+            ParameterWalk.walk(root, config, weights, kvCache, kvCache, top, this);
             return top.module();
         }
 
-        private void visit(CostNode n, Rational count, Node node) {
-            boolean embedding = n.className().equals(MemoryFootprint.EMBEDDING);
-            if (embedding) {
-                Poly num = n.arguments().get("num_embeddings"), dim = n.arguments().get("embedding_dim");
-                if (num != null && dim != null) {
-                    Poly rows = num.substitute(bindAll), width = dim.substitute(bindAll);
-                    if (rows.isConstant() && width.isConstant()) {
-                        tables.add(new Table(node, rows.constantValue().multiply(width.constantValue()), rows.constantValue(), count));
-                    }
-                }
-            }
-            for (CostNode.KernelCost k : n.kernels()) {
-                Rational w = staticWeightRead(k.own().bytesRead().substitute(bindKeep));
-                if (!w.isZero()) {
-                    node.own = node.own.add(w.multiply(count));
-                    if (!embedding) staticReads.add(w);
-                }
-                for (CostNode.Call c : k.calls()) {
-                    Poly m = c.multiplier().substitute(bindAll);
-                    if (!m.isConstant() || m.constantValue().isZero()) continue;
-                    Node child = new Node(c.node().className(), describe(k, c.node().className()), m.constantValue(), count.multiply(m.constantValue()));
-                    node.children.add(child);
-                    visit(c.node(), count.multiply(m.constantValue()), child);
-                }
-            }
+        @Override public void weights(Node node, Rational elements, Rational count) { node.own = node.own.add(elements.multiply(count)); }
+
+        @Override public Node call(Node node, CostNode.KernelCost kernel, CostNode child, Rational repeat, Rational count) {
+            Node c = new Node(child.className(), describe(kernel, child.className()), repeat, count);
+            node.children.add(c);
+            return c;
         }
+
+        @Override public void table(Node node, Rational elements, Rational count) { node.own = node.own.add(elements.multiply(count)); }
+
+        @Override public void tied(Node node) { node.tied = true; }
 
         /**
          * The calling kernel's title, unless it only repeats the class name (documents written by the source
@@ -222,16 +182,6 @@ public final class ModelInfo {
             Matcher m = SELF_CALL.matcher(code);
             if (m.find()) return m.group(1);
             return title.equals(simple) ? "" : "line " + k.kernel().lines().start();
-        }
-
-        /** Σ of the coefficients of the monomials that are exactly w_bytes (as in MemoryFootprint). */
-        private static Rational staticWeightRead(Poly p) {
-            Rational s = Rational.ZERO;
-            for (var e : p.terms().entrySet()) {
-                Map<Atom, Integer> f = e.getKey().factors();
-                if (f.size() == 1 && Integer.valueOf(1).equals(f.get(new Atom.Sym(Globals.W_BYTES)))) s = s.add(e.getValue());
-            }
-            return s;
         }
     }
 }

@@ -5,15 +5,12 @@ import io.flopscope.evaluate.Evaluator;
 import io.flopscope.evaluate.ModelConfig;
 import io.flopscope.evaluate.Phase;
 import io.flopscope.evaluate.Scenario;
-import io.flopscope.formula.Atom;
 import io.flopscope.formula.Poly;
 import io.flopscope.formula.Rational;
 import io.flopscope.resolve.CostNode;
 import io.flopscope.resolve.Globals;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -37,8 +34,6 @@ import java.util.function.Function;
  * With tensor parallelism over N devices each holds 1/N of each part.
  */
 public final class MemoryFootprint {
-    public static final String EMBEDDING = "torch.nn.modules.sparse.Embedding";
-
     private final CostNode root;
     private final ModelConfig config;
     private final Dtype weights, activations, kvCache;
@@ -160,76 +155,18 @@ public final class MemoryFootprint {
 
     // ---- parameters -------------------------------------------------------------------------------
 
-    private Function<String, Poly> configBinding(boolean keepScenario) {
-        Evaluator ev = new Evaluator(new Scenario(Phase.DECODE, 1, 1, 1, weights, activations, kvCache), config);
-        return n -> {
-            if (n.equals(Globals.W_BYTES)) return null;
-            if (keepScenario && (n.equals(Globals.BATCH) || n.equals(Globals.SEQ) || n.equals(Globals.CACHE))) return null;
-            return ev.symbol(n).map(Poly::constant).orElse(null);
-        };
-    }
-
     private Rational countParameters() {
-        Function<String, Poly> bindKeep = configBinding(true);
-        Function<String, Poly> bindAll = configBinding(false);
-        List<Rational> staticReads = new ArrayList<>();
-        List<Rational[]> tables = new ArrayList<>(); // {table elements, num_embeddings, multiplicity}
         Rational[] sum = {Rational.ZERO};
-        walkParameters(root, Rational.ONE, bindKeep, bindAll, staticReads, tables, sum);
-        Rational total = sum[0];
-        boolean tied = config.value("tie_word_embeddings").map(v -> v.signum() != 0).orElse(false);
-        Optional<Rational> vocab = config.value("vocab_size");
-        boolean tieUsed = false;
-        for (Rational[] t : tables) {
-            boolean isTied = tied && !tieUsed && vocab.isPresent() && t[1].equals(vocab.get()) && readsTable(staticReads, t[0], t[1]);
-            if (isTied) { tieUsed = true; continue; }
-            total = total.add(t[0].multiply(t[2]));
-        }
-        return total;
-    }
+        ParameterWalk.walk(root, config, weights, activations, kvCache, null, new ParameterWalk.Visitor<Void>() {
+            @Override public void weights(Void node, Rational elements, Rational count) { sum[0] = sum[0].add(elements.multiply(count)); }
 
-    /**
-     * Whether some projection reads a whole embedding table of {@code elements} in {@code rows} rows once per call:
-     * the table itself, plus one bias per row when the projection has one (BERT's MLM decoder).
-     */
-    public static boolean readsTable(java.util.Collection<Rational> staticReads, Rational elements, Rational rows) {
-        return staticReads.contains(elements) || staticReads.contains(elements.add(rows));
-    }
+            @Override public Void call(Void node, CostNode.KernelCost kernel, CostNode child, Rational repeat, Rational count) { return null; }
 
-    private void walkParameters(CostNode n, Rational count, Function<String, Poly> bindKeep, Function<String, Poly> bindAll,
-                                List<Rational> staticReads, List<Rational[]> tables, Rational[] sum) {
-        boolean embedding = n.className().equals(EMBEDDING);
-        if (embedding) {
-            Poly num = n.arguments().get("num_embeddings"), dim = n.arguments().get("embedding_dim");
-            if (num != null && dim != null) {
-                Poly rows = num.substitute(bindAll), width = dim.substitute(bindAll);
-                if (rows.isConstant() && width.isConstant()) {
-                    tables.add(new Rational[] {rows.constantValue().multiply(width.constantValue()), rows.constantValue(), count});
-                }
-            }
-        }
-        for (CostNode.KernelCost k : n.kernels()) {
-            Rational w = staticWeightRead(k.own().bytesRead().substitute(bindKeep));
-            if (!w.isZero()) {
-                sum[0] = sum[0].add(w.multiply(count));
-                if (!embedding) staticReads.add(w);
-            }
-            for (CostNode.Call c : k.calls()) {
-                Poly m = c.multiplier().substitute(bindAll);
-                if (!m.isConstant() || m.constantValue().isZero()) continue;
-                walkParameters(c.node(), count.multiply(m.constantValue()), bindKeep, bindAll, staticReads, tables, sum);
-            }
-        }
-    }
+            @Override public void table(Void node, Rational elements, Rational count) { sum[0] = sum[0].add(elements.multiply(count)); }
 
-    /** Σ of the coefficients of the monomials that are exactly w_bytes: weights read once per call whatever the shapes. */
-    private static Rational staticWeightRead(Poly p) {
-        Rational s = Rational.ZERO;
-        for (var e : p.terms().entrySet()) {
-            Map<Atom, Integer> f = e.getKey().factors();
-            if (f.size() == 1 && Integer.valueOf(1).equals(f.get(new Atom.Sym(Globals.W_BYTES)))) s = s.add(e.getValue());
-        }
-        return s;
+            @Override public void tied(Void node) {}
+        });
+        return sum[0];
     }
 
     // ---- activations ------------------------------------------------------------------------------
