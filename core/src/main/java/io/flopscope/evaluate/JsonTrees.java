@@ -9,13 +9,14 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 
 /**
- * Reads JSON (RFC 8259) into Jackson's tree with a small parser of our own: configs are read at the start of every
+ * JSON text (RFC 8259) to and from Jackson's tree, by code of our own. Reading: configs are read at the start of every
  * command, where starting Jackson's parser (its factory, symbol tables and number parsing, which compiles a regular
  * expression) cost more than the rest of reading the config. Integers become BigIntegerNodes and other numbers exact
  * DecimalNodes; a repeated key keeps its last value (as Jackson does by default); NaN and Infinity, which Python's
- * json module writes but JSON does not allow, are refused.
+ * json module writes but JSON does not allow, are refused. Writing: compact text for stored configs, and the layout of
+ * Jackson's default pretty printer for the reports (an ObjectMapper took longer to start than a whole report).
  */
-final class JsonTrees {
+public final class JsonTrees {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
     private final String text;
@@ -39,50 +40,106 @@ final class JsonTrees {
     /** The tree as compact JSON that {@link #parse} reads back to an equal tree (numbers keep their exact digits). */
     static String write(JsonNode n) {
         StringBuilder sb = new StringBuilder();
-        write(n, sb);
+        print(n, -1, sb);
         return sb.toString();
     }
 
-    private static void write(JsonNode n, StringBuilder sb) {
-        if (n.isObject()) {
-            sb.append('{');
-            String sep = "";
-            for (var it = n.fields(); it.hasNext(); ) {
-                var e = it.next();
-                sb.append(sep);
-                quote(e.getKey(), sb);
-                sb.append(':');
-                write(e.getValue(), sb);
-                sep = ",";
+    /**
+     * The tree as Jackson's default pretty printer writes it ({@code "key" : value}, two spaces a level, arrays on one
+     * line as {@code [ 1, 2 ]}), for the reports ({@code report.JsonOutput}), without starting an ObjectMapper.
+     */
+    public static String writeIndented(JsonNode n) {
+        StringBuilder sb = new StringBuilder(4096);
+        print(n, 0, sb);
+        return sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /**
+     * {@code level}: -1 for compact text; else how many objects enclose the value (arrays stay on their line and add
+     * no indentation, as in Jackson's layout).
+     */
+    private static void print(JsonNode n, int level, StringBuilder sb) {
+        boolean compact = level < 0;
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                if (n.isEmpty()) {
+                    sb.append(compact ? "{}" : "{ }");
+                    return;
+                }
+                sb.append('{');
+                boolean first = true;
+                for (var it = n.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (!first) sb.append(',');
+                    first = false;
+                    newline(level + 1, sb);
+                    printString(e.getKey(), sb);
+                    sb.append(compact ? ":" : " : ");
+                    print(e.getValue(), compact ? level : level + 1, sb);
+                }
+                newline(level, sb);
+                sb.append('}');
             }
-            sb.append('}');
-        } else if (n.isArray()) {
-            sb.append('[');
-            for (int i = 0; i < n.size(); i++) {
-                if (i > 0) sb.append(',');
-                write(n.get(i), sb);
+            case ARRAY -> {
+                if (n.isEmpty()) {
+                    sb.append(compact ? "[]" : "[ ]");
+                    return;
+                }
+                sb.append(compact ? "[" : "[ ");
+                for (int i = 0; i < n.size(); i++) {
+                    if (i > 0) sb.append(compact ? "," : ", ");
+                    print(n.get(i), level, sb);
+                }
+                sb.append(compact ? "]" : " ]");
             }
-            sb.append(']');
-        } else if (n.isTextual()) {
-            quote(n.textValue(), sb);
-        } else if (n.isIntegralNumber()) {
-            sb.append(n.bigIntegerValue());
-        } else if (n.isNumber()) {
-            sb.append(n.decimalValue());
-        } else if (n.isBoolean()) {
-            sb.append(n.booleanValue());
-        } else {
-            sb.append("null"); // null, and anything a parsed tree cannot hold
+            case STRING -> printString(n.textValue(), sb);
+            case BOOLEAN -> sb.append(n.booleanValue());
+            case NULL, MISSING -> sb.append("null");
+            case NUMBER -> printNumber(n, sb);
+            default -> throw new IllegalArgumentException("no JSON text for a " + n.getNodeType() + " node");
         }
     }
 
-    private static void quote(String s, StringBuilder sb) {
+    private static void printNumber(JsonNode n, StringBuilder sb) {
+        if (n.isIntegralNumber()) sb.append(n.bigIntegerValue());
+        else if (n.isBigDecimal()) sb.append(n.decimalValue());
+        else if (n.isFloat()) {
+            float f = n.floatValue();
+            if (Float.isFinite(f)) sb.append(f);
+            else printString(Float.toString(f), sb); // as Jackson writes a non-finite number: quoted
+        } else {
+            double d = n.doubleValue();
+            if (Double.isFinite(d)) sb.append(d);
+            else printString(Double.toString(d), sb);
+        }
+    }
+
+    /** A line break and the indentation of {@code level}; nothing in compact text. */
+    private static void newline(int level, StringBuilder sb) {
+        if (level < 0) return;
+        sb.append('\n');
+        for (int i = 0; i < level; i++) sb.append("  ");
+    }
+
+    private static void printString(String s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-            else sb.append(c);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\b' -> sb.append("\\b");
+                case '\t' -> sb.append("\\t");
+                case '\f' -> sb.append("\\f");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> {
+                    if (c < 0x20) sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 15]);
+                    else sb.append(c);
+                }
+            }
         }
         sb.append('"');
     }
