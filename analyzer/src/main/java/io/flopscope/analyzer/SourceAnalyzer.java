@@ -70,7 +70,10 @@ public final class SourceAnalyzer {
         ConfigEnv env = new ConfigEnv();
         Optional<String> cfgClass = ConfigLoader.configClassOf(src, root);
         cfgClass.ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
-        if (!hf) dataclassConfig(src, root).ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
+        cfgClass.ifPresent(env::configClass);
+        if (!hf) dataclassConfig(src, root).ifPresent(c -> { ConfigLoader.loadDefaults(src, c, env); env.configClass(c); });
+        // a plain module that takes its sizes as keyword arguments (def __init__(self, dim=64, ...)): their defaults
+        if (!hf && cfgClass.isEmpty() && dataclassConfig(src, root).isEmpty()) ConfigLoader.loadDefaults(src, root, env);
         ConfigLoader.apply(req.config(), env);
         ConfigLoader.apply(req.sets(), env);
         String attn = req.attn() != null ? req.attn() : "sdpa";

@@ -126,7 +126,12 @@ final class Builtins {
                 Value obj = args.get(0);
                 String attr = ((StrV) args.get(1)).value();
                 if (obj instanceof ObjectV o) return new BoolV(o.attrs.containsKey(attr) || in.method(o.className, attr, o).isPresent());
-                if (obj instanceof ConfigV c) return new BoolV(c.env.has(attr) || !configDefaultMissing(attr) && !NOT_ON_BASE_CONFIG.contains(attr));
+                if (obj instanceof ConfigV c) return new BoolV(c.env.has(attr) || !configDefaultMissing(attr) && !NOT_ON_BASE_CONFIG.contains(attr)
+                        || c.env.configClass() != null && in.method(c.env.configClass(), attr, c).isPresent());
+                // None, numbers and strings have no attributes but their dunder methods
+                if (obj instanceof NoneV || obj instanceof IntV || obj instanceof FloatV || obj instanceof BoolV || obj instanceof StrV) {
+                    if (!attr.startsWith("__")) return new BoolV(false);
+                }
                 if (obj instanceof ExternalV) return new BoolV(true); // library modules have the attributes the code probes for
                 if (obj instanceof TensorV) return new BoolV(!attr.startsWith("_"));
                 return new UnknownV("hasattr on " + Interpreter.describe(obj));

@@ -13,6 +13,12 @@ import java.util.Optional;
 public final class ConfigEnv {
     private final Map<String, Object> values = new LinkedHashMap<>();
     private final Map<String, String> aliases = new LinkedHashMap<>();
+    private String configClass;
+
+    /** The config class in the source, whose @property and methods answer what the values do not hold; may be null. */
+    public String configClass() { return configClass; }
+
+    public void configClass(String qualifiedName) { this.configClass = qualifiedName; }
 
     /** value: Long, Double, Boolean, String, or null for None. */
     public void put(String name, Object value) { values.put(name, value); }
@@ -50,7 +56,32 @@ public final class ConfigEnv {
         }
         if (v instanceof Double d) return Optional.of(new Value.FloatV(d));
         if (v instanceof String s) return Optional.of(new Value.StrV(s));
+        if (v instanceof java.util.List<?> || v instanceof Map<?, ?>) return Optional.of(data(v));
         return Optional.empty();
+    }
+
+    /**
+     * A list or dict of config.json (layer_types, rope_parameters) as a Python value; the numbers in it are constants,
+     * not sizes (each read builds a fresh copy, so that code which edits it in place does not change the config).
+     */
+    static Value data(Object v) {
+        if (v == null) return Value.NoneV.NONE;
+        if (v instanceof Boolean b) return new Value.BoolV(b);
+        if (v instanceof Integer || v instanceof Long) return Value.IntV.of(((Number) v).longValue());
+        if (v instanceof java.math.BigInteger b) return Value.IntV.of(b.longValue());
+        if (v instanceof Number n) return new Value.FloatV(n.doubleValue());
+        if (v instanceof String s) return new Value.StrV(s);
+        if (v instanceof java.util.List<?> l) {
+            java.util.List<Value> out = new java.util.ArrayList<>();
+            for (Object x : l) out.add(data(x));
+            return new Value.ListV(out);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Value.DictV d = new Value.DictV();
+            for (var e : m.entrySet()) d.items().put(String.valueOf(e.getKey()), data(e.getValue()));
+            return d;
+        }
+        return new Value.UnknownV("config value of type " + v.getClass().getSimpleName());
     }
 
     public Map<String, Object> values() { return values; }

@@ -84,8 +84,10 @@ public final class ConfigLoader {
     public static void apply(Map<String, Object> values, ConfigEnv env) {
         for (var e : values.entrySet()) {
             Object v = e.getValue();
-            if (v == null || v instanceof Long || v instanceof Double || v instanceof Boolean || v instanceof String) env.put(env.canonical(e.getKey()), v);
+            if (v == null || v instanceof Long || v instanceof Double || v instanceof Boolean || v instanceof String
+                    || v instanceof List<?> || v instanceof Map<?, ?>) env.put(env.canonical(e.getKey()), v);
             else if (v instanceof Integer i) env.put(env.canonical(e.getKey()), (long) i);
+            else if (v instanceof Number n) env.put(env.canonical(e.getKey()), n.doubleValue());
         }
     }
 

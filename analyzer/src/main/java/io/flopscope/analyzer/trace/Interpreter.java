@@ -155,6 +155,50 @@ public final class Interpreter {
     /** While a config class's __init__ runs: a statement that fails is skipped (its targets become unknown). */
     private boolean tolerant;
 
+    /** While the model is built (an __init__ outside any traced forward): the same, except that a raise reached is an error. */
+    private boolean building;
+
+    /** A key looked up in a dict that does not hold it (KeyError): Mapping.get and `in` answer from it. */
+    static final class MissingKey extends Unanalysable {
+        MissingKey(String message) { super(message); }
+    }
+
+    /**
+     * The methods a class inherits from collections.abc.Mapping when it defines __getitem__ (transformers'
+     * AttentionInterface): `in` and get() try __getitem__ and read a KeyError as absent; keys/items/values iterate
+     * __iter__.
+     */
+    Value mappingMethod(ObjectV o, String name, List<Value> args, Frame f) {
+        FuncV getitem = method(o.className, "__getitem__", o).orElseThrow();
+        switch (name) {
+            case "get", "__contains__" -> {
+                Value v;
+                try {
+                    v = callFunction(getitem, List.of(args.get(0)), Map.of(), f, null);
+                } catch (MissingKey k) {
+                    return name.equals("get") ? (args.size() > 1 ? args.get(1) : NoneV.NONE) : new BoolV(false);
+                }
+                return name.equals("get") ? v : new BoolV(true);
+            }
+            default -> {
+                Optional<FuncV> it = method(o.className, "__iter__", o);
+                List<Value> keys = it.isEmpty() ? null : iterate(callFunction(it.get(), List.of(), Map.of(), f, null));
+                if (keys == null) throw new Unanalysable(shortName(o.className) + "." + name + "(): its keys are not known");
+                List<Value> out = new ArrayList<>();
+                for (Value k : keys) {
+                    Value v = name.equals("keys") ? k : callFunction(getitem, List.of(k), Map.of(), f, null);
+                    out.add(name.equals("items") ? new TupleV(List.of(k, v)) : v);
+                }
+                return new ListV(out);
+            }
+        }
+    }
+
+    /** A raise statement on the path taken. */
+    static final class Raised extends Unanalysable {
+        Raised(String message) { super(message); }
+    }
+
     /**
      * Runs a Hugging Face config class's __init__ (and the PretrainedConfig __init__ it calls) over the config
      * values, statement by statement, skipping what cannot be run, and keeps the attributes it computes
@@ -260,9 +304,21 @@ public final class Interpreter {
                 f.rec.current = rec;
                 f.rec.unanalysed(u.getMessage());
                 for (PyExpr t : assignedTargets(s)) assignSilently(t, new UnknownV(u.getMessage()), f);
-            } else if (tolerant) {
-                for (PyExpr t : assignedTargets(s)) assignSilently(t, new UnknownV(u.getMessage()), f);
-                if (s instanceof PyStmt.Assign a) for (PyExpr t : a.targets()) if (t instanceof PyExpr.Attribute at && at.value() instanceof PyExpr.Name n && n.id().equals("self") && f.self instanceof ObjectV o) o.attrs.put(at.attr(), new UnknownV(u.getMessage()));
+            } else if (tolerant || (building && !(u instanceof Raised))) {
+                // building the model: what the statement would have set is unknown, the rest of the model is not
+                // (a value later read on the forward path then makes that line unanalysed, with this reason)
+                UnknownV unknown = new UnknownV(u.getMessage());
+                for (PyExpr t : taintedBy(s)) {
+                    assignSilently(t, unknown, f);
+                    if (t instanceof PyExpr.Attribute at && at.value() instanceof PyExpr.Name n && n.id().equals("self") && f.self instanceof ObjectV o) o.attrs.put(at.attr(), unknown);
+                }
+                if (building) {
+                    String file = src.module(f.module).map(io.flopscope.analyzer.ast.PyModule::file).orElse(null);
+                    Diagnostic d = Diagnostic.warning(file, s.span().startLine(), (tolerant ? "while running the config class: " : "while building the model: ") + u.getMessage()
+                            + "; what this statement sets is unknown");
+                    if (!diagnostics.contains(d)) diagnostics.add(d);
+                }
+                if (s instanceof PyStmt.Return) throw new ReturnSignal(unknown);
             } else {
                 throw u;
             }
@@ -295,6 +351,28 @@ public final class Interpreter {
         if (s instanceof PyStmt.FunctionDef) return "defines a local function: no kernel";
         if (s instanceof PyStmt.Import || s instanceof PyStmt.ImportFrom) return "import: no kernel";
         return "no tensor operation";
+    }
+
+    /**
+     * What a statement that failed may have changed: its targets, the targets of the statements nested in it, and the
+     * object a method was called on (self.layers.append(...) in a loop).
+     */
+    private static List<PyExpr> taintedBy(PyStmt s) {
+        List<PyExpr> out = new ArrayList<>(assignedTargets(s));
+        if (s instanceof PyStmt.ExprStmt e && e.value() instanceof PyExpr.Call c && c.func() instanceof PyExpr.Attribute a) out.add(a.value());
+        if (s instanceof PyStmt.For fo) out.add(fo.target());
+        if (s instanceof PyStmt.With w) for (var it : w.items()) if (it.optionalVars() != null) out.add(it.optionalVars());
+        List<List<PyStmt>> nested = new ArrayList<>();
+        if (s instanceof PyStmt.If i) { nested.add(i.body()); nested.add(i.orelse()); }
+        if (s instanceof PyStmt.For fo) { nested.add(fo.body()); nested.add(fo.orelse()); }
+        if (s instanceof PyStmt.While w) { nested.add(w.body()); nested.add(w.orelse()); }
+        if (s instanceof PyStmt.With w) nested.add(w.body());
+        if (s instanceof PyStmt.Try t) {
+            nested.addAll(List.of(t.body(), t.orelse(), t.finalbody()));
+            for (var h : t.handlers()) nested.add(h.body());
+        }
+        for (List<PyStmt> b : nested) for (PyStmt x : b) out.addAll(taintedBy(x));
+        return out;
     }
 
     private static List<PyExpr> assignedTargets(PyStmt s) {
@@ -334,7 +412,7 @@ public final class Interpreter {
             exec(w.body(), f);
             return;
         }
-        if (s instanceof PyStmt.Raise r) throw new Unanalysable("the default path raises " + (r.exc() == null ? "" : text(r.exc())));
+        if (s instanceof PyStmt.Raise r) throw new Raised("the default path raises " + (r.exc() == null ? "" : text(r.exc())));
         if (s instanceof PyStmt.Assert || s instanceof PyStmt.Pass || s instanceof PyStmt.Global) return;
         if (s instanceof PyStmt.Break) throw new BreakSignal();
         if (s instanceof PyStmt.Continue) throw new ContinueSignal();
@@ -830,7 +908,7 @@ public final class Interpreter {
             if (v != null) return v;
             if (o.attrs.containsKey("__cache_past__")) return ops.cacheAttribute(o, attr);
             Optional<FuncV> m = method(o.className, attr, o);
-            if (m.isPresent()) return m.get();
+            if (m.isPresent()) return isProperty(m.get()) ? callFunction(m.get(), List.of(), Map.of(), f != null ? f : propertyFrame(m.get()), null) : m.get();
             Value cls = classAttribute(o.className, attr);
             if (cls != null) return cls;
             // a subclass of a library module (OPTLearnedPositionalEmbedding(nn.Embedding)): its weight and arguments
@@ -845,7 +923,13 @@ public final class Interpreter {
             if (attr.equals("_attn_implementation")) return new StrV(options.attnImplementation());
             // PretrainedConfig methods: a decoder-only model's text config is the config itself
             if (attr.equals("get_text_config")) return new BoundMethodV(c, attr);
-            Value v = c.env.get(attr).orElseGet(() -> Builtins.configDefault(attr).orElse(
+            Optional<Value> given = c.env.get(attr);
+            // a @property or method of the config class (5.x: layer_types computed from a pattern)
+            if (given.isEmpty() && c.env.configClass() != null) {
+                Optional<FuncV> m = method(c.env.configClass(), attr, c);
+                if (m.isPresent()) return isProperty(m.get()) ? callFunction(m.get(), List.of(), Map.of(), f != null ? f : propertyFrame(m.get()), null) : m.get();
+            }
+            Value v = given.orElseGet(() -> Builtins.configDefault(attr).orElse(
                     new UnknownV("config has no field '" + attr + "' (give it in config.json or with --set " + attr + "=...)")));
             // token ids (pad_token_id as an Embedding's padding_idx) are data, never a path choice: not a condition
             if (f != null && f.rec != null && !attr.endsWith("_token_id")) {
@@ -877,6 +961,13 @@ public final class Interpreter {
         if (obj instanceof UnknownV u) return LOGGING.contains(attr) ? new BoundMethodV(u, attr) : u;
         return new BoundMethodV(obj, attr);
     }
+
+    static boolean isProperty(FuncV fn) {
+        return fn.def().decorators().stream().map(Interpreter::text)
+                .anyMatch(t -> t.equals("property") || t.equals("cached_property") || t.endsWith(".cached_property"));
+    }
+
+    private Frame propertyFrame(FuncV fn) { return new Frame(fn.module(), fn.self(), fn.owner(), Recorder.discarding(), false, Poly.ONE, null); }
 
     static final Set<String> LOGGING = Set.of("warning", "warning_once", "warn", "info", "debug", "error", "info_once");
 
@@ -1025,6 +1116,7 @@ public final class Interpreter {
             }
             if (fn instanceof ExternalModuleV m) return ops.callExternalModule(m, args, kwargs, f, callSiteName(site));
             if (fn instanceof BoundMethodV bm) return ops.callMethod(bm.receiver(), bm.name(), args, kwargs, f);
+            if (fn instanceof VmapV vm) return callVmapped(vm, args, kwargs, f, site);
             if (fn instanceof PartialV p) {
                 List<Value> all = new ArrayList<>(p.args());
                 all.addAll(args);
@@ -1038,6 +1130,42 @@ public final class Interpreter {
         } finally {
             depth--;
         }
+    }
+
+    /**
+     * A vmapped function: called once on one slice of each mapped argument, its costs counted once per slice (the
+     * frame's multiplier), its result stacked along a new first dimension (a mask function over [q, kv] indices).
+     */
+    private Value callVmapped(VmapV vm, List<Value> args, Map<String, Value> kwargs, Frame f, PyExpr.Call site) {
+        List<Value> inner = new ArrayList<>(args);
+        Poly size = null;
+        for (int i = 0; i < args.size(); i++) {
+            Value d = vm.inDims().size() == 1 ? vm.inDims().get(0) : i < vm.inDims().size() ? vm.inDims().get(i) : NoneV.NONE;
+            if (d instanceof NoneV) continue;
+            if (!(d instanceof IntV di && di.isConstant() && di.value().isZero())) throw new Unanalysable("torch.vmap over a dimension other than 0");
+            if (!(args.get(i) instanceof TensorV t) || t.rank() == 0) {
+                if (args.get(i) instanceof NoneV) continue;
+                throw new Unanalysable("torch.vmap over " + describe(args.get(i)));
+            }
+            if (size != null && !size.equals(t.shape().get(0))) throw new Unanalysable("torch.vmap over arguments of different sizes");
+            size = t.shape().get(0);
+            inner.set(i, new TensorV(t.shape().subList(1, t.rank()), t.dtype(), true));
+        }
+        if (size == null) throw new Unanalysable("torch.vmap with no mapped tensor argument");
+        Poly saved = f.multiplier;
+        f.multiplier = saved.multiply(size);
+        Value r;
+        try {
+            r = invoke(vm.fn(), inner, kwargs, f, site);
+        } finally {
+            f.multiplier = saved;
+        }
+        List<Poly> shape = new ArrayList<>(List.of(size));
+        if (r instanceof TensorV rt) { shape.addAll(rt.shape()); return new TensorV(shape, rt.dtype(), true); }
+        if (r instanceof BoolV) return new TensorV(shape, DType.BOOL, true);
+        if (r instanceof IntV) return new TensorV(shape, DType.INT64, true);
+        if (r instanceof FloatV) return new TensorV(shape, DType.ACTIVATION, true);
+        throw new Unanalysable("torch.vmap of a function returning " + describe(r));
     }
 
     /** Inlines a function or method: its costs belong to the calling line. */
@@ -1061,6 +1189,10 @@ public final class Interpreter {
     Value callFunction(FuncV fv, List<Value> args, Map<String, Value> kwargs, Frame caller, PyExpr.Call site) {
         Value probed = fv.self() == null ? probe(fv.module() + "." + fv.def().name()) : null;
         if (probed != null) return probed;
+        // 5.17's fast_all(t) is t.sum() == t.numel(): the same truth as t.all(), which a known fill decides
+        if (fv.self() == null && fv.def().name().equals("fast_all") && fv.module().equals("transformers.masking_utils") && args.size() == 1) {
+            return ops.callMethod(args.get(0), "all", List.of(), Map.of(), caller);
+        }
         kwargs = decoratedKwargs(fv, args, kwargs);
         Frame f = new Frame(fv.module(), fv.self(), fv.owner(), caller.rec, false, caller.multiplier,
                 fv.def().name() + " (line " + fv.def().defLine() + ")");
@@ -1123,6 +1255,16 @@ public final class Interpreter {
             for (var en : kwargs.entrySet()) { out.attrs.put(en.getKey(), en.getValue()); out.fieldOrder.add(en.getKey()); }
             return out;
         }
+        boolean wasBuilding = building;
+        if (caller == null) building = true;
+        try {
+            return construct(cls, args, kwargs, caller);
+        } finally {
+            building = wasBuilding;
+        }
+    }
+
+    private Value construct(String cls, List<Value> args, Map<String, Value> kwargs, Frame caller) {
         ObjectV o = new ObjectV(cls);
         // a dict subclass built from a dict (transformers' ClassInstantier): keep the data for super().__getitem__
         if (!args.isEmpty() && args.get(0) instanceof DictV d) o.attrs.put("__data__", d);
@@ -1143,8 +1285,81 @@ public final class Interpreter {
             } catch (ReturnSignal r) {
                 // __init__ returns None
             }
+        } else if (isDataclass(cls)) {
+            dataclassInit(cls, o, args, kwargs, caller);
         }
         return o;
+    }
+
+    /** Whether cls or a base in the source is decorated with @dataclass (5.x configs: PreTrainedConfig; ModelArgs of public models). */
+    boolean isDataclass(String cls) {
+        for (String c : mro(cls)) {
+            var decl = src.classDecl(c);
+            if (decl.isEmpty()) continue;
+            for (PyExpr d : decl.get().def().decorators()) {
+                String t = text(d instanceof PyExpr.Call call ? call.func() : d);
+                if (t.equals("dataclass") || t.endsWith(".dataclass")) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The __init__ that @dataclass writes: fields in definition order (bases first) from the arguments or their
+     * defaults (field(default_factory=...) called), then __post_init__ with the keywords no field took when it accepts
+     * **kwargs (transformers 5.x wraps config classes so).
+     */
+    private void dataclassInit(String cls, ObjectV o, List<Value> args, Map<String, Value> kwargs, Frame caller) {
+        List<String> order = new ArrayList<>(mro(cls));
+        java.util.Collections.reverse(order);
+        Map<String, PyStmt.AnnAssign> fields = new LinkedHashMap<>();
+        Map<String, String[]> where = new LinkedHashMap<>();
+        for (String c : order) {
+            var decl = src.classDecl(c);
+            if (decl.isEmpty()) continue;
+            for (PyStmt s : decl.get().def().body()) {
+                if (s instanceof PyStmt.AnnAssign a && a.target() instanceof PyExpr.Name n && !text(a.annotation()).startsWith("ClassVar")) {
+                    fields.remove(n.id());
+                    fields.put(n.id(), a);
+                    where.put(n.id(), new String[] {decl.get().module(), c});
+                }
+            }
+        }
+        Map<String, Value> rest = new LinkedHashMap<>(kwargs);
+        int ai = 0;
+        for (var e : fields.entrySet()) {
+            String name = e.getKey();
+            Value v;
+            if (ai < args.size()) v = args.get(ai++);
+            else if (rest.containsKey(name)) v = rest.remove(name);
+            else if (e.getValue().value() == null) v = new UnknownV("dataclass field '" + name + "' was not given");
+            else {
+                Frame df = new Frame(where.get(name)[0], null, where.get(name)[1], Recorder.discarding(), false, Poly.ONE, null);
+                try {
+                    v = fieldDefault(e.getValue().value(), df);
+                } catch (Unanalysable u) {
+                    v = new UnknownV("default of dataclass field '" + name + "': " + u.getMessage());
+                }
+            }
+            o.attrs.put(name, v);
+        }
+        Optional<FuncV> post = method(cls, "__post_init__", o);
+        if (post.isEmpty()) return;
+        boolean varKw = post.get().def().params().params().stream().anyMatch(p -> p.kind() == Params.Kind.VAR_KEYWORD);
+        Frame f = caller != null ? caller : new Frame(post.get().module(), o, post.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
+        callFunction(post.get(), List.of(), varKw ? rest : Map.of(), f, null);
+    }
+
+    /** A dataclass field's default: field(default=v) is v, field(default_factory=f) is f(); anything else is evaluated. */
+    private Value fieldDefault(PyExpr e, Frame f) {
+        if (e instanceof PyExpr.Call c && (text(c.func()).equals("field") || text(c.func()).endsWith(".field"))) {
+            for (PyExpr.Keyword k : c.keywords()) {
+                if ("default".equals(k.name())) return eval(k.value(), f);
+                if ("default_factory".equals(k.name())) return invoke(eval(k.value(), f), List.of(), Map.of(), f, null);
+            }
+            return new UnknownV("dataclass field without a default");
+        }
+        return eval(e, f);
     }
 
     /** Calls a module: one composite reference in the caller, the callee traced into its own analysis. */
@@ -1260,7 +1475,10 @@ public final class Interpreter {
                 sig.append(global ? d.toFormula() : "?").append(',');
             }
             sig.append(']');
-            return new TensorV(dims, t.dtype(), t.contiguous(), null, null, t.fill());
+            // an index bound over the config's sizes (topk's expert indices) holds in every call
+            Poly bound = t.indexBound() != null && t.indexBound().symbols().stream().allMatch(Interpreter::isGlobalSymbol) ? t.indexBound() : null;
+            if (bound != null) sig.append("<").append(bound.toFormula());
+            return new TensorV(dims, t.dtype(), t.contiguous(), null, null, t.fill(), null, bound);
         }
         if (v instanceof TupleV tv) {
             List<Value> items = new ArrayList<>();
@@ -1322,6 +1540,8 @@ public final class Interpreter {
     public void traceRoot(ObjectV root, List<Value> args, Map<String, Value> kwargs) {
         Optional<FuncV> fwd = method(root.className, "forward", root);
         if (fwd.isEmpty()) throw new Unanalysable(root.className + " has no forward()");
+        // the root's constructor arguments are the config's values: no caller binds them, so no generic copy
+        root.ctorParams.clear();
         traceTwin(root, args, decoratedKwargs(fwd.get(), args, kwargs), fwd.get());
     }
 
@@ -1480,6 +1700,13 @@ public final class Interpreter {
             return new BoolV(op.equals("is") == same);
         }
         if (op.equals("in") || op.equals("not in")) {
+            if (b instanceof ObjectV o && method(o.className, "__getitem__", o).isPresent()) {
+                Optional<FuncV> c = method(o.className, "__contains__", o);
+                Value r = c.isPresent() ? callFunction(c.get(), List.of(a), Map.of(), f, null) : mappingMethod(o, "__contains__", List.of(a), f);
+                Boolean t = truth(r);
+                if (t == null) return new UnknownV("membership test on " + describe(b));
+                return new BoolV(op.equals("in") == t);
+            }
             Boolean in = contains(b, a);
             return in == null ? new UnknownV("membership test on " + describe(b)) : new BoolV(op.equals("in") == in);
         }

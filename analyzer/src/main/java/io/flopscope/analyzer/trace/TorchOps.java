@@ -106,7 +106,7 @@ final class TorchOps {
         if (b instanceof TensorV t && t.arangeStart() != null && a instanceof IntV i && op.equals("+")) start = t.arangeStart().add(i.value());
         // x > 0 and x != 0 of counts (nonnegative) are nonzero where x is
         Poly nz = a instanceof TensorV t && t.nonzeros() != null && Interpreter.num(b) == 0 && (op.equals(">") || op.equals("!=")) ? t.nonzeros() : null;
-        TensorV out = new TensorV(shape, dt, true, start, null, fillOf(a, op, b), nz, null);
+        TensorV out = new TensorV(shape, dt, true, start, null, fillOf(a, op, b), nz, nz == null ? null : ((TensorV) a).indexBound());
         Poly read = Poly.ZERO;
         for (Value v : List.of(a, b)) if (v instanceof TensorV t && t.rank() > 0) read = read.add(bytes(t));
         basic(f, (inPlace ? "in-place " : "") + opName(op), "element-wise " + opName(op), FlopClass.VECTOR, out.numel(), read, bytes(out),
@@ -165,7 +165,7 @@ final class TorchOps {
         if (v instanceof UnknownV u) return u;
         if (v instanceof DictV d) {
             Value r = d.items().get(Interpreter.key(idx));
-            if (r == null) throw new Unanalysable("key " + Interpreter.key(idx) + " not in dict");
+            if (r == null) throw new Interpreter.MissingKey("key " + Interpreter.key(idx) + " not in dict");
             return r;
         }
         if (v instanceof RepeatedV r) {
@@ -251,7 +251,7 @@ final class TorchOps {
                 if (it.dtype() == DType.BOOL) throw new Unanalysable("boolean-mask indexing: the result size depends on the data");
                 // several index tensors broadcast together: their shape appears once
                 if (!advanced) out.addAll(it.shape());
-                if (it.rank() == 0) selected = selected.multiply(size);
+                if (it.rank() == 0 || it.numel().equals(Poly.ONE)) selected = selected.multiply(size); // one slice (a row of nonzero())
                 advanced = true;
                 view = false;
                 gathered = gathered == null ? it.numel() : gathered.add(it.numel());
@@ -294,6 +294,8 @@ final class TorchOps {
         if (t.nonzeros() == null) throw new Unanalysable("nonzero() of a tensor whose nonzero count depends on the data");
         Poly bound = Poly.ZERO;
         for (Poly d : t.shape()) bound = d; // indices of a 1-D tensor are below its size
+        // of a routing mask's counts, below the number of classes a router can pick (see one_hot)
+        if (t.rank() == 1 && t.nonzeros() != null && t.indexBound() != null) bound = t.indexBound();
         TensorV out = new TensorV(List.of(t.nonzeros(), Poly.constant(t.rank())), DType.INT64, true, null, null, null, null, t.rank() == 1 ? bound : null);
         basic(f, "nonzero", "index selection", FlopClass.VECTOR, Poly.ZERO, bytes(t), bytes(out), "reads the tensor, writes the indices of its " + t.nonzeros().toFormula() + " nonzero elements");
         return out;
@@ -466,6 +468,15 @@ final class TorchOps {
         if (mod != null) return newExternalModule(mod, args, kw);
         String n = q.replace("torch.nn.functional.", "F.").replace("torch.functional.", "torch.");
         Value a0 = args.isEmpty() ? null : args.get(0);
+        if (n.equals("torch.vmap") || n.equals("torch.func.vmap")) {
+            Value dims = args.size() > 1 ? args.get(1) : kw.getOrDefault("in_dims", IntV.of(0));
+            Value out = args.size() > 2 ? args.get(2) : kw.getOrDefault("out_dims", IntV.of(0));
+            if (!(out instanceof IntV o && o.isConstant() && o.value().isZero())) throw new Unanalysable("torch.vmap with out_dims other than 0");
+            List<Value> perArg = in.iterate(dims);
+            return new VmapV(a0, perArg == null ? List.of(dims) : perArg);
+        }
+        // generation parameters a config would pop from its keywords: the analysis passes none
+        if (q.endsWith("GenerationConfig._get_default_generation_params")) return new DictV();
         if (Interpreter.isCacheClass(q)) {
             ObjectV c = newCache(q, Poly.ZERO);
             if (kw.get("config") instanceof ConfigV cv) slidingWindow(c, cv.env);
@@ -475,6 +486,7 @@ final class TorchOps {
             return newCache(n.substring(0, n.lastIndexOf('.')), legacyLength(a0));
         }
         switch (n) {
+            case "torch.nn.Buffer", "torch.nn.parameter.Buffer": return a0;
             case "torch.nn.Parameter", "torch.nn.parameter.Parameter": return a0 instanceof TensorV t ? new TensorV(t.shape(), DType.WEIGHT, true) : a0;
             case "torch.nn.ModuleList", "torch.nn.modules.container.ModuleList", "torch.nn.Sequential":
                 return a0 == null ? new ListV() : a0 instanceof RepeatedV ? a0 : a0 instanceof ListV l ? l : new ListV(new ArrayList<>(args));
@@ -510,7 +522,9 @@ final class TorchOps {
                 List<Poly> sh = new ArrayList<>(idx.shape());
                 sh.add(e.value());
                 // exactly one 1 per index
-                TensorV out = new TensorV(sh, DType.INT64, true, null, null, null, idx.numel(), null);
+                // hot only in the classes below the indices' bound (5.18 Mixtral: num_experts + 1 classes, a padding
+                // expert no router picks); kept as this tensor's indexBound for nonzero()
+                TensorV out = new TensorV(sh, DType.INT64, true, null, null, null, idx.numel(), idx.indexBound());
                 basic(f, "one_hot", "tensor creation", FlopClass.VECTOR, Poly.ZERO, bytes(idx), bytes(out), "writes a one-hot row of " + e.value().toFormula() + " int64 per index");
                 return out;
             }
@@ -604,7 +618,10 @@ final class TorchOps {
             case "torch.is_autocast_enabled", "torch.jit.is_tracing", "torch.jit.is_scripting", "torch.compiler.is_compiling",
                  "torch.is_grad_enabled", "torch.cuda.is_available", "torch._dynamo.is_compiling", "transformers.utils.is_torchdynamo_compiling",
                  "transformers.pytorch_utils.is_torch_greater_or_equal_than_2_2": return new BoolV(false);
-            case "torch.no_grad", "torch.autocast", "torch.inference_mode", "torch.enable_grad", "contextlib.nullcontext": return new StrV("context");
+            case "torch.no_grad", "torch.autocast", "torch.inference_mode", "torch.enable_grad", "contextlib.nullcontext",
+                 "torch.amp.autocast", "torch.cuda.amp.autocast", "torch.set_grad_enabled",
+                 // lets vmap index a tensor with a batched scalar (4.5x mask functions): changes no cost
+                 "torch._dynamo._trace_wrapped_higher_order_op.TransformGetItemToIndex": return new StrV("context");
             case "math.sqrt": return a0 instanceof IntV i && i.isConstant() ? new FloatV(Math.sqrt(i.value().constantValue().doubleValue())) : new FloatV(Double.NaN);
             case "math.log", "math.exp", "math.pow": return new FloatV(Double.NaN);
             case "math.ceil", "math.floor": return a0 instanceof IntV ? a0 : new UnknownV(n + " of a float");
@@ -843,12 +860,13 @@ final class TorchOps {
                 }
                 return new TupleV(out);
             }
-            case "get_seq_length", "get_usable_length": return new IntV(past);
+            case "get_seq_length", "get_usable_length", "get_query_offset": return new IntV(past);
             case "get_mask_sizes": {
                 // (kv_length, kv_offset) of a dynamic layer: past plus the new positions, no offset
-                TensorV cp = tensor(args.get(0), "get_mask_sizes");
+                // 4.x-5.17 pass cache_position, 5.18 the query length
+                Poly q = args.get(0) instanceof IntV n ? n.value() : tensor(args.get(0), "get_mask_sizes").shape().get(0);
                 Poly offset = window == null || past.isZero() ? Poly.ZERO : Poly.minMax("max", List.of(past.subtract(window).add(Poly.ONE), Poly.ZERO));
-                return new TupleV(List.of(new IntV(stored.add(cp.shape().get(0))), new IntV(offset)));
+                return new TupleV(List.of(new IntV(stored.add(q)), new IntV(offset)));
             }
             case "get_max_cache_shape", "get_max_length": return NoneV.NONE;
             case "to_legacy_cache": return cache;
@@ -869,6 +887,14 @@ final class TorchOps {
                 case "index": return IntV.of(0);
                 case "copy": return new ListV(new ArrayList<>(l.items()));
                 case "add": if (!l.items().contains(args.get(0))) l.items().add(args.get(0)); return NoneV.NONE;
+                case "isdisjoint": {
+                    for (Value x : l.items()) {
+                        Boolean in_ = in.containsValue(args.get(0), x);
+                        if (in_ == null) return new UnknownV("isdisjoint with a symbolic collection");
+                        if (in_) return new BoolV(false);
+                    }
+                    return new BoolV(true);
+                }
                 case "issubset": {
                     // sets are lists here: every item of this one in the other
                     for (Value x : l.items()) {
@@ -909,6 +935,10 @@ final class TorchOps {
             Value val = args.size() > 1 ? args.get(1) : kw.getOrDefault("tensor", kw.get("param"));
             if (!args.isEmpty() && args.get(0) instanceof StrV n && val != null) o.attrs.put(n.value(), val);
             return NoneV.NONE;
+        }
+        if (recv instanceof ObjectV o && in.method(o.className, "__getitem__", o).isPresent()
+                && java.util.Set.of("get", "keys", "items", "values", "__contains__").contains(name)) {
+            return in.mappingMethod(o, name, args, f);
         }
         if (recv instanceof ObjectV o) {
             switch (name) {
@@ -1086,7 +1116,7 @@ final class TorchOps {
                     balanced(f);
                     nz = prod(s).equals(Poly.ONE) ? Poly.ONE : Poly.symbol(EXPERTS_HIT);
                 }
-                TensorV out = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true, null, null, null, nz, null);
+                TensorV out = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true, null, null, null, nz, nz == null ? null : t.indexBound());
                 basic(f, name, "reduction", FlopClass.VECTOR, t.numel(), bytes(t), bytes(out), "1 FLOP per input element; reads the input, writes " + ExprText.shape(s));
                 return out;
             }
@@ -1152,7 +1182,9 @@ final class TorchOps {
                 Poly k = dimOf(a0 != null ? a0 : kw.get("k"));
                 int d = axis(args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(-1)), t.rank());
                 List<Poly> s = replace(t.shape(), d, k);
-                TensorV values = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true), indices = new TensorV(s, DType.INT64, true);
+                // the indices point into dimension d: below its size (the experts a router picks)
+                TensorV values = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true),
+                        indices = new TensorV(s, DType.INT64, true, null, null, null, null, t.shape().get(d));
                 basic(f, "topk", "top-k selection", FlopClass.VECTOR, t.numel(), bytes(t), bytes(values).add(bytes(indices)),
                         "1 comparison per input element; writes the k largest values and their int64 indices");
                 return new TupleV(List.of(values, indices));

@@ -31,7 +31,9 @@ public sealed interface Value {
      * torch.all(attention_mask == 1) on a mask the model built itself are decided. nonzeros, when not null, is the number
      * of nonzero elements (a one-hot routing mask has one per token and choice; with balanced routing every expert's
      * slice holds its share), so that nonzero() and torch.where(mask) have a size. indexBound, when not null, says every
-     * element is an index below it (the rows of nonzero()).
+     * element is an index below it (the rows of nonzero(), topk's indices); on a one-hot routing mask (and the counts
+     * reduced from it), whose nonzeros is known, it is instead the bound of the positions that can be nonzero along the
+     * class dimension.
      */
     record TensorV(List<Poly> shape, DType dtype, boolean contiguous, Poly arangeStart, Poly broadcastFrom, Double fill, Poly nonzeros,
                    Poly indexBound) implements Value {
@@ -97,6 +99,9 @@ public sealed interface Value {
     record ExternalV(String qualifiedName) implements Value {}
     /** A method looked up on a value (x.view, cache.update), not yet called. */
     record BoundMethodV(Value receiver, String name) implements Value {}
+
+    /** torch.vmap(fn, in_dims): fn applied to every slice of the mapped arguments (in_dims: 0 or None per argument). */
+    record VmapV(Value fn, List<Value> inDims) implements Value {}
 
     /** functools.partial(fn, *args, **kwargs): fn with its first arguments bound (5.x's GELUTanh). */
     record PartialV(Value fn, List<Value> args, Map<String, Value> kwargs) implements Value {}

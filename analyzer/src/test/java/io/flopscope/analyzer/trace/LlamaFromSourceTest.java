@@ -53,7 +53,11 @@ class LlamaFromSourceTest {
     static final Map<String, Path> TREES = Map.of(
             "4.44", Path.of("../.corpus/transformers-4.44.0.dev0-50c3ba889a/src"),
             "4.52", Path.of("../.corpus/transformers-4.52.0.dev0-f834d368f6/src"),
-            "5.0", Path.of("../.corpus/transformers-5.0.0.dev0-d6a6c82680/src"));
+            "5.0", Path.of("../.corpus/transformers-5.0.0.dev0-d6a6c82680/src"),
+            // released wheels (tools/fetch-corpus.sh)
+            "4.57", Path.of("../.corpus/transformers-4.57.6/src"),
+            "5.17", Path.of("../.corpus/transformers-5.17.0/src"),
+            "5.18", Path.of("../.corpus/transformers-5.18.0/src"));
 
     /** A tiny grouped-query Llama (4 heads, 2 key/value heads), the shape of a Llama-2-7b and of a Llama-3-8B. */
     static final String TINY = "{\"model_type\":\"llama\",\"hidden_size\":64,\"intermediate_size\":176,\"num_attention_heads\":4,\"num_key_value_heads\":2,"

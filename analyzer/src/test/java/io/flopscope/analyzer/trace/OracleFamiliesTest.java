@@ -103,11 +103,15 @@ class OracleFamiliesTest {
     }
 
     /** Matmul FLOPs of the family analysed from the 5.0 source, after checking every traced line was analysed. */
-    static BigInteger fromSource(String family, String attn, String phase) throws Exception {
-        assumeTrue(Files.isDirectory(SRC), "skipped: " + SRC + " is absent (fetch transformers 5.0 into .corpus/ to run this test)");
+    static BigInteger fromSource(String family, String attn, String phase) throws Exception { return fromSource("5.0", family, attn, phase); }
+
+    /** The same from the source of one release in .corpus/ (skipped with a message when it is absent). */
+    static BigInteger fromSource(String release, String family, String attn, String phase) throws Exception {
+        Path src = LlamaFromSourceTest.TREES.get(release);
+        assumeTrue(Files.isDirectory(src), "skipped: " + src + " is absent (tools/fetch-corpus.sh fetches transformers " + release + " into .corpus/)");
         boolean decode = phase.equals("decode");
-        SourceAnalyzer.Result r = SourceAnalyzer.analyze(LlamaFromSourceTest.index(SRC), new SourceAnalyzer.Request(root(family), values(family), Map.of(), attn, decode));
-        assertTrue(r.complete() && r.tracedLines() > 0, () -> family + " 5.0 " + attn + " " + phase + ": coverage "
+        SourceAnalyzer.Result r = SourceAnalyzer.analyze(LlamaFromSourceTest.index(src), new SourceAnalyzer.Request(root(family), values(family), Map.of(), attn, decode));
+        assertTrue(r.complete() && r.tracedLines() > 0, () -> family + " " + release + " " + attn + " " + phase + ": coverage "
                 + r.analysedLines() + "/" + r.tracedLines() + " " + r.coverage() + " " + r.diagnostics());
         Library lib = Library.builtIn();
         for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
@@ -145,6 +149,20 @@ class OracleFamiliesTest {
             String[] f = row.split(",\\s*");
             return Arguments.of(f[0], f[1], f[2], Long.parseLong(f[3]));
         });
+    }
+
+    static Stream<Arguments> oracleByRelease() {
+        return Stream.of("4.57", "5.17", "5.18").flatMap(rel -> oracle().map(a -> {
+            Object[] x = a.get();
+            return Arguments.of(rel, x[0], x[1], x[2], x[3]);
+        }));
+    }
+
+    /** The released wheels (tools/fetch-corpus.sh): the current release, the one before and the last 4.x. */
+    @ParameterizedTest(name = "{0} {1} {2} {3}: oracle {4}")
+    @MethodSource("oracleByRelease")
+    void sourceAnalysisOfEachReleaseEqualsTheOracle(String release, String family, String attn, String phase, long oracle) throws Exception {
+        assertEquals(BigInteger.valueOf(oracle), fromSource(release, family, attn, phase), family + " " + release + " " + attn + " " + phase);
     }
 
     @ParameterizedTest(name = "{0} {1} {2}: oracle {3}")
