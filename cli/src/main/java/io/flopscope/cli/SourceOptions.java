@@ -102,6 +102,9 @@ final class SourceOptions {
         String root = className;
         if (!className.contains(".") || lookup.classDecl(className).isEmpty()) {
             List<String> found = idx.findClassesBySimpleName(className.substring(className.lastIndexOf('.') + 1));
+            // transformers' modular_*.py files are the sources its modeling_*.py are generated from, never imported
+            List<String> runtime = found.stream().filter(q -> !q.contains(".modular_")).toList();
+            if (runtime.size() == 1 && found.size() > 1) found = runtime;
             if (found.size() == 1) root = found.get(0);
             else if (found.isEmpty()) throw UserError.failed("no class " + className + " under " + source);
             else throw UserError.usage("--class " + className + " is ambiguous: " + String.join(", ", found) + "; give the fully qualified name");

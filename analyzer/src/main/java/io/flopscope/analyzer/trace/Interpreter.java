@@ -453,7 +453,9 @@ public final class Interpreter {
     private void execIf(PyStmt.If i, Frame f) {
         Value test = eval(i.test(), f);
         Boolean t = truth(test);
-        if (t == null && guardOf(test) != null) {
+        // building the model, a condition on the sizes chooses structure (which module a layer gets), which no weight
+        // can stand for: undecided (what the if sets becomes unknown), never both branches with the last one kept
+        if (t == null && guardOf(test) != null && !(building && !f.recordsStatements)) {
             execGuarded(i, guardOf(test), f);
             return;
         }

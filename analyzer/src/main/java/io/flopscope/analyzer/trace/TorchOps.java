@@ -165,7 +165,8 @@ final class TorchOps {
         if (v instanceof UnknownV u) return u;
         if (v instanceof DictV d) {
             Value r = d.items().get(Interpreter.key(idx));
-            if (r == null) throw new Interpreter.MissingKey("key " + Interpreter.key(idx) + " not in dict");
+            if (r == null) throw new Interpreter.MissingKey(idx instanceof UnknownV u ? "dict indexed by an unanalysed key (" + u.reason() + ")"
+                    : "key " + Interpreter.key(idx) + " not in dict");
             return r;
         }
         if (v instanceof RepeatedV r) {

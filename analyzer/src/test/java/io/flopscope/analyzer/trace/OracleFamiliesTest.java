@@ -82,17 +82,27 @@ class OracleFamiliesTest {
                     + "\"max_position_embeddings\":512,\"intermediate_size\":176,\"type_vocab_size\":2,\"hidden_act\":\"gelu\",\"layer_norm_eps\":1e-12,"
                     + "\"position_embedding_type\":\"absolute\",\"pad_token_id\":0,\"architectures\":[\"BertForMaskedLM\"]}");
 
-    static ModelConfig config(String family) { return ModelConfig.parse(family, CONFIGS.get(family)); }
+    /**
+     * Families measured on transformers 5.18 only (no built-in 4.44 analysis to compare): the oracle's tiny configs,
+     * word for word (scenario files FAMILY.{prefill,decode}.json, prefill [2, 16], decode warm-up [2, 9] then [2, 1], sdpa).
+     */
+    static final Map<String, String> CONFIGS_518 = Map.of(
+            "llama", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"llama\",\"architectures\":[\"LlamaForCausalLM\"]}",
+            "llama31", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"llama\",\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,\"original_max_position_embeddings\":64},\"rope_theta\":500000.0,\"architectures\":[\"LlamaForCausalLM\"]}",
+            "gpt2", "{\"model_type\":\"gpt2\",\"n_layer\":2,\"n_embd\":64,\"n_head\":4,\"vocab_size\":128,\"n_positions\":512,\"architectures\":[\"GPT2LMHeadModel\"]}",
+            "qwen3", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"qwen3\",\"head_dim\":16,\"architectures\":[\"Qwen3ForCausalLM\"]}");
+
+    static ModelConfig config(String family) { return ModelConfig.parse(family, CONFIGS.getOrDefault(family, CONFIGS_518.get(family))); }
 
     static String root(String family) { return config(family).rootClass().orElseThrow(); }
 
     /** The config's scalar values as the analyzer takes them (integers as Long; lists such as architectures left out). */
     static Map<String, Object> values(String family) throws Exception {
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = new ObjectMapper().readValue(CONFIGS.get(family), LinkedHashMap.class);
+        Map<String, Object> m = new ObjectMapper().readValue(CONFIGS.getOrDefault(family, CONFIGS_518.get(family)), LinkedHashMap.class);
         Map<String, Object> out = new LinkedHashMap<>();
         m.forEach((k, v) -> {
-            if (v instanceof java.util.List<?> || v instanceof Map<?, ?>) return;
+            if (k.equals("architectures")) return;
             out.put(k, v instanceof Integer i ? (Object) (long) i : v);
         });
         return out;
@@ -151,8 +161,20 @@ class OracleFamiliesTest {
         });
     }
 
+    /** Oracle measurements of the families in CONFIGS_518 (torch 2.13 FlopCounterMode, transformers 5.18, sdpa). */
+    static Stream<Arguments> oracle518() {
+        return Stream.of(
+            // Llama; Llama 3.1 (rope_type llama3: the same matmuls); GPT-2 (Conv1D); Qwen3 (q_norm/k_norm, explicit head_dim)
+            "llama, sdpa, prefill, 6684928", "llama, sdpa, decode, 411664", "llama31, sdpa, prefill, 6684928", "llama31, sdpa, decode, 411664",
+            "gpt2, sdpa, prefill, 7077888", "gpt2, sdpa, decode, 436224", "qwen3, sdpa, prefill, 6684928", "qwen3, sdpa, decode, 411664"
+        ).map(row -> {
+            String[] f = row.split(",\\s*");
+            return Arguments.of(f[0], f[1], f[2], Long.parseLong(f[3]));
+        });
+    }
+
     static Stream<Arguments> oracleByRelease() {
-        return Stream.of("4.57", "5.17", "5.18").flatMap(rel -> oracle().map(a -> {
+        return Stream.of("4.57", "5.17", "5.18").flatMap(rel -> Stream.concat(oracle(), oracle518()).map(a -> {
             Object[] x = a.get();
             return Arguments.of(rel, x[0], x[1], x[2], x[3]);
         }));
