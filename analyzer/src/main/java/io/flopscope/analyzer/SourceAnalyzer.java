@@ -70,10 +70,14 @@ public final class SourceAnalyzer {
         ConfigEnv env = new ConfigEnv();
         Optional<String> cfgClass = ConfigLoader.configClassOf(src, root);
         cfgClass.ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
-        cfgClass.ifPresent(env::configClass);
-        if (!hf) dataclassConfig(src, root).ifPresent(c -> { ConfigLoader.loadDefaults(src, c, env); env.configClass(c); });
+        // a plain module's config: the dataclass its __init__ takes
+        Optional<String> dataclassCfg = hf ? Optional.empty() : dataclassConfig(src, root);
+        dataclassCfg.ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
+        // the class whose __init__/__post_init__ runs over the values and whose properties answer config.x
+        Optional<String> runCfg = hf ? cfgClass : dataclassCfg;
+        runCfg.or(() -> cfgClass).ifPresent(env::configClass);
         // a plain module that takes its sizes as keyword arguments (def __init__(self, dim=64, ...)): their defaults
-        if (!hf && cfgClass.isEmpty() && dataclassConfig(src, root).isEmpty()) ConfigLoader.loadDefaults(src, root, env);
+        if (!hf && cfgClass.isEmpty() && dataclassCfg.isEmpty()) ConfigLoader.loadDefaults(src, root, env);
         ConfigLoader.apply(req.config(), env);
         ConfigLoader.apply(req.sets(), env);
         String attn = req.attn() != null ? req.attn() : "sdpa";
@@ -81,8 +85,7 @@ public final class SourceAnalyzer {
         boolean sdpaFallback = hf && attn.equals("sdpa") && !declaresTrue(src, root, "_supports_sdpa");
         if (sdpaFallback) attn = "eager";
         Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn));
-        if (!hf) dataclassConfig(src, root).ifPresent(c -> in.runPostInit(c, env));
-        if (hf) cfgClass.ifPresent(c -> in.runConfigInit(c, env));
+        runCfg.ifPresent(c -> in.runConfigInit(c, env));
         Value.ConfigV cfg = new Value.ConfigV(env);
         Value rootObj;
         Map<String, Value> kwargs = new LinkedHashMap<>();
@@ -90,8 +93,7 @@ public final class SourceAnalyzer {
         try {
             if (hf || cfgClass.isPresent()) rootObj = in.instantiateRoot(root, List.of(cfg), Map.of());
             else {
-                Optional<String> dc = dataclassConfig(src, root);
-                rootObj = in.instantiateRoot(root, dc.isPresent() ? List.of(cfg) : List.of(), dc.isPresent() ? Map.of() : configKwargs(env));
+                rootObj = in.instantiateRoot(root, dataclassCfg.isPresent() ? List.of(cfg) : List.of(), dataclassCfg.isPresent() ? Map.of() : configKwargs(env));
             }
             // a decode step feeds one new token per sequence
             Poly seq = req.decode() ? Poly.ONE : Poly.symbol("seq_len");

@@ -200,10 +200,12 @@ public final class Interpreter {
     }
 
     /**
-     * Runs a Hugging Face config class's __init__ (and the PretrainedConfig __init__ it calls) over the config
-     * values, statement by statement, skipping what cannot be run, and keeps the attributes it computes
-     * (head_dim = hidden_size // num_attention_heads, num_key_value_heads defaulting to num_attention_heads,
-     * rope_parameters in 5.x) as derived config values.
+     * Builds the config object from the config values: a Hugging Face config class's __init__ (and the
+     * PretrainedConfig __init__ it calls), or a dataclass's generated __init__ and its __post_init__ (every 5.x
+     * config; a plain model's ModelArgs), statement by statement, skipping what cannot be run, and keeps the
+     * attributes it computes (head_dim = hidden_size // num_attention_heads, num_key_value_heads defaulting to
+     * num_attention_heads, rope_parameters in 5.x) as derived config values. An attribute it changed but could not
+     * compute is derived as unknown, so that a model reading it is unanalysed rather than given the old value.
      */
     public void runConfigInit(String configClass, ConfigEnv env) {
         Map<String, Value> kw = new LinkedHashMap<>();
@@ -223,26 +225,11 @@ public final class Interpreter {
         for (var e : self.attrs.entrySet()) {
             String k = e.getKey();
             Value v = e.getValue();
-            if (k.startsWith("_") || v instanceof UnknownV || v instanceof ObjectV || v instanceof FuncV || v instanceof BoundMethodV) continue;
+            if (k.startsWith("_") || v instanceof ObjectV || v instanceof FuncV || v instanceof BoundMethodV) continue;
             Value prev = env.get(k).orElse(null);
+            if (v instanceof UnknownV && prev == null) continue; // a field nothing gave and nothing computed
             if (prev == null || !(prev.equals(v) || valueEquals(prev, v))) env.derive(env.canonical(k), v);
         }
-    }
-
-    /** Runs a config dataclass's __post_init__ over the config values and keeps what it derives. */
-    public void runPostInit(String configClass, ConfigEnv env) {
-        ObjectV self = new ObjectV(configClass);
-        for (String k : env.values().keySet()) env.get(k).ifPresent(v -> self.attrs.put(k, v));
-        Map<String, Value> before = new LinkedHashMap<>(self.attrs);
-        Optional<FuncV> m = method(configClass, "__post_init__", self);
-        if (m.isEmpty()) return;
-        Frame f = new Frame(m.get().module(), self, m.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
-        try {
-            callFunction(m.get(), List.of(), Map.of(), f, null);
-        } catch (Unanalysable u) {
-            diagnostics.add(Diagnostic.warning(null, m.get().def().defLine(), configClass + ".__post_init__: " + u.getMessage()));
-        }
-        for (var e : self.attrs.entrySet()) if (!e.getValue().equals(before.get(e.getKey()))) env.derive(e.getKey(), e.getValue());
     }
 
     /** A Hugging Face cache object of class cls holding past keys and values of length past in every layer. */
@@ -910,7 +897,7 @@ public final class Interpreter {
             if (v != null) return v;
             if (o.attrs.containsKey("__cache_past__")) return ops.cacheAttribute(o, attr);
             Optional<FuncV> m = method(o.className, attr, o);
-            if (m.isPresent()) return isProperty(m.get()) ? callFunction(m.get(), List.of(), Map.of(), f != null ? f : propertyFrame(m.get()), null) : m.get();
+            if (m.isPresent()) return readMethod(m.get(), f);
             Value cls = classAttribute(o.className, attr);
             if (cls != null) return cls;
             // a subclass of a library module (OPTLearnedPositionalEmbedding(nn.Embedding)): its weight and arguments
@@ -929,7 +916,7 @@ public final class Interpreter {
             // a @property or method of the config class (5.x: layer_types computed from a pattern)
             if (given.isEmpty() && c.env.configClass() != null) {
                 Optional<FuncV> m = method(c.env.configClass(), attr, c);
-                if (m.isPresent()) return isProperty(m.get()) ? callFunction(m.get(), List.of(), Map.of(), f != null ? f : propertyFrame(m.get()), null) : m.get();
+                if (m.isPresent()) return readMethod(m.get(), f);
             }
             Value v = given.orElseGet(() -> Builtins.configDefault(attr).orElse(
                     new UnknownV("config has no field '" + attr + "' (give it in config.json or with --set " + attr + "=...)")));
@@ -964,12 +951,14 @@ public final class Interpreter {
         return new BoundMethodV(obj, attr);
     }
 
-    static boolean isProperty(FuncV fn) {
-        return fn.def().decorators().stream().map(Interpreter::text)
+    /** obj.name for a method found on obj's class: a @property (or cached_property) runs its getter, else the bound method. */
+    private Value readMethod(FuncV fn, Frame f) {
+        boolean property = fn.def().decorators().stream().map(Interpreter::text)
                 .anyMatch(t -> t.equals("property") || t.equals("cached_property") || t.endsWith(".cached_property"));
+        if (!property) return fn;
+        Frame caller = f != null ? f : new Frame(fn.module(), fn.self(), fn.owner(), Recorder.discarding(), false, Poly.ONE, null);
+        return callFunction(fn, List.of(), Map.of(), caller, null);
     }
-
-    private Frame propertyFrame(FuncV fn) { return new Frame(fn.module(), fn.self(), fn.owner(), Recorder.discarding(), false, Poly.ONE, null); }
 
     static final Set<String> LOGGING = Set.of("warning", "warning_once", "warn", "info", "debug", "error", "info_once");
 
