@@ -100,6 +100,23 @@ public final class ModelConfig {
         return Dtype.parse(t);
     }
 
+    /**
+     * Integer values the model's source gives and this config lacks: its config class's defaults, and fields under the
+     * name its attribute_map reads them by (Qwen3-MoE's num_experts read as num_local_experts).
+     */
+    public void fillFrom(Map<String, Object> sourceValues) {
+        for (var e : sourceValues.entrySet()) {
+            if (!(e.getValue() instanceof Long || e.getValue() instanceof Integer)) continue;
+            boolean known;
+            try {
+                known = value(e.getKey()).isPresent();
+            } catch (IllegalArgumentException ex) {
+                known = true; // present, not a number: not ours to replace
+            }
+            if (!known) override(e.getKey(), Rational.of(((Number) e.getValue()).longValue()));
+        }
+    }
+
     /** Sets a field from the command line (--set key=value). */
     public void override(String key, Rational value) { overrides.put(key, value); }
 

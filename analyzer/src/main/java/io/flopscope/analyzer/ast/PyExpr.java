@@ -41,7 +41,8 @@ public sealed interface PyExpr {
         public record For(PyExpr target, PyExpr iter, List<PyExpr> ifs) {}
     }
     /** f-strings and other strings built at run time: no cost meaning. */
-    record FString(String text, Span span) implements PyExpr {}
+    /** An f-string; parts are its literal pieces (Constant) and interpolated expressions, null when it has a format spec or conversion. */
+    record FString(String text, List<PyExpr> parts, Span span) implements PyExpr {}
     /** Walrus {@code (x := value)}. */
     record NamedExpr(PyExpr target, PyExpr value, Span span) implements PyExpr {}
     /** A construct the converter does not model, with its source text and tree-sitter node type. */

@@ -1124,10 +1124,41 @@ final class Converter {
 
     private PyExpr string(Cst n, Span sp) {
         String p = prefix(n);
-        if (p.contains("f") || p.contains("t") || hasChildOfType(n, "interpolation")) return new PyExpr.FString(text(n), sp);
+        if (p.contains("f") || p.contains("t") || hasChildOfType(n, "interpolation")) return new PyExpr.FString(text(n), fstringParts(n, p), sp);
         if (p.contains("b")) return new PyExpr.Unsupported("bytes", text(n), sp);
         String v = stringValue(n, p);
         return v == null ? new PyExpr.Unsupported("string", text(n), sp) : new PyExpr.Constant(v, sp);
+    }
+
+    /** The literal pieces and interpolated expressions of one f-string; null when a piece has a conversion or format spec. */
+    private List<PyExpr> fstringParts(Cst n, String prefix) {
+        if (prefix.contains("t")) return null; // template strings are not str
+        List<PyExpr> out = new ArrayList<>();
+        Span sp = span(n);
+        int count = n.getChildCount();
+        Integer from = null;
+        for (int i = 0; i < count; i++) {
+            Cst c = n.getChild(i);
+            String ct = c.getType();
+            if ("string_start".equals(ct)) { from = c.getEndByte(); continue; }
+            if ("interpolation".equals(ct) || "string_end".equals(ct)) {
+                if (from != null && c.getStartByte() > from) {
+                    String raw = textBetween(from, c.getStartByte());
+                    out.add(new PyExpr.Constant(prefix.contains("r") ? raw : StringEscapes.decode(raw.replace("{{", "{").replace("}}", "}")), sp));
+                }
+                from = c.getEndByte();
+                if ("string_end".equals(ct)) break;
+                PyExpr inner = null;
+                for (Cst x : named(c)) {
+                    String xt = x.getType();
+                    if ("type_conversion".equals(xt) || "format_specifier".equals(xt)) return null;
+                    if (inner == null) inner = expr(x);
+                }
+                if (inner == null) return null;
+                out.add(inner);
+            }
+        }
+        return out;
     }
 
     private String stringValue(Cst n, String prefix) {
@@ -1162,7 +1193,17 @@ final class Converter {
             if (v == null) return new PyExpr.Unsupported("concatenated_string", text(n), sp);
             sb.append(v);
         }
-        if (fstring) return new PyExpr.FString(text(n), sp);
+        if (fstring) {
+            List<PyExpr> parts = new ArrayList<>();
+            for (Cst c : named(n)) {
+                String p = prefix(c);
+                String plain = p.contains("f") || hasChildOfType(c, "interpolation") ? null : stringValue(c, p);
+                List<PyExpr> ps = plain != null ? List.of(new PyExpr.Constant(plain, sp)) : fstringParts(c, p);
+                if (ps == null || parts == null) { parts = null; continue; }
+                parts.addAll(ps);
+            }
+            return new PyExpr.FString(text(n), parts, sp);
+        }
         return new PyExpr.Constant(sb.toString(), sp);
     }
 }

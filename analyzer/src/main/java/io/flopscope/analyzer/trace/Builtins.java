@@ -176,14 +176,44 @@ final class Builtins {
                 return new BoolV(name.equals("any") ? any : all);
             }
             case "print", "id", "hash": return NoneV.NONE;
-            case "reversed", "sorted", "iter", "set", "map", "filter": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
+            case "iter": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
+            case "set", "frozenset": return args.isEmpty() ? new ListV() : distinct(in, args.get(0));
+            case "reversed": {
+                Value seq = toSeq(in, args.get(0), false);
+                if (!(seq instanceof ListV l)) return seq;
+                List<Value> out = new ArrayList<>(l.items());
+                java.util.Collections.reverse(out);
+                return new ListV(out);
+            }
+            case "sorted": {
+                Value seq = toSeq(in, args.get(0), false);
+                if (!(seq instanceof ListV l) || l.items().size() < 2) return seq;
+                if (!kwargs.isEmpty()) return new UnknownV("sorted() with a key or reverse");
+                List<Value> out = new ArrayList<>(l.items());
+                if (out.stream().allMatch(x -> x instanceof StrV)) out.sort(java.util.Comparator.comparing(x -> ((StrV) x).value()));
+                else if (out.stream().allMatch(x -> x instanceof IntV i && i.isConstant())) out.sort(java.util.Comparator.comparing(x -> ((IntV) x).value().constantValue()));
+                else return new UnknownV("sorted() of values FlopScope cannot compare");
+                return new ListV(out);
+            }
+            case "map", "filter": {
+                if (args.size() != 2) throw new Unanalysable(name + "() with " + args.size() + " arguments");
+                List<Value> items = in.iterate(args.get(1));
+                if (items == null) throw new Unanalysable(name + "() over " + Interpreter.describe(args.get(1)));
+                List<Value> out = new ArrayList<>();
+                for (Value x : items) {
+                    if (name.equals("map")) { out.add(in.invoke(args.get(0), List.of(x), Map.of(), f, null)); continue; }
+                    Boolean keep = args.get(0) instanceof NoneV ? in.truth(x) : in.truth(in.invoke(args.get(0), List.of(x), Map.of(), f, null));
+                    if (keep == null) throw new Unanalysable("filter() condition cannot be decided");
+                    if (keep) out.add(x);
+                }
+                return new ListV(out);
+            }
             case "next": { List<Value> items = in.iterate(args.get(0)); if (items == null || items.isEmpty()) throw new Unanalysable("next() of an empty or symbolic iterator"); return items.get(0); }
             case "type": return args.get(0) instanceof ObjectV o ? new ClassV(o.className) : args.get(0) instanceof NoneV ? new ExternalV("builtins.NoneType") : new ExternalV("builtins.type");
             case "slice": {
                 if (args.size() == 1) return new SliceV(null, args.get(0), null);
                 return new SliceV(args.get(0), args.get(1), args.size() > 2 ? args.get(2) : null);
             }
-            case "frozenset": return args.isEmpty() ? new ListV() : toSeq(in, args.get(0), false);
             case "callable": return new BoolV(true);
             case "round": return args.get(0);
             case "vars": return new DictV();
@@ -197,6 +227,23 @@ final class Builtins {
     private static final Set<String> NOT_ON_BASE_CONFIG = Set.of("head_dim", "sliding_window", "layer_types", "rope_scaling");
 
     private static boolean configDefaultMissing(String attr) { return configDefault(attr).isEmpty(); }
+
+    /** set(x): the distinct items, in first-seen order; unknown where equality cannot be decided (symbolic sizes). */
+    private static Value distinct(Interpreter in, Value v) {
+        if (v instanceof RepeatedV r) {
+            return r.element() instanceof StrV || r.element() instanceof BoolV || r.element() instanceof IntV i && i.isConstant()
+                    ? new ListV(new ArrayList<>(List.of(r.element()))) : new UnknownV("set() of " + r.count().toFormula() + " symbolic elements");
+        }
+        List<Value> items = in.iterate(v);
+        if (items == null) throw new Unanalysable("set() of " + Interpreter.describe(v));
+        List<Value> out = new ArrayList<>();
+        for (Value x : items) {
+            boolean comparable = x instanceof StrV || x instanceof BoolV || x instanceof NoneV || x instanceof IntV i && i.isConstant() || x instanceof FloatV;
+            if (!comparable && items.size() > 1) return new UnknownV("set() of values FlopScope cannot compare");
+            if (!out.contains(x)) out.add(x);
+        }
+        return new ListV(out);
+    }
 
     private static Value toSeq(Interpreter in, Value v, boolean tuple) {
         if (v instanceof RepeatedV) return v;

@@ -86,6 +86,16 @@ public final class ConfigEnv {
 
     public Map<String, Object> values() { return values; }
 
+    /** copy.deepcopy(config): the same values, changed independently from here on (Gemma 3's local-RoPE config). */
+    public ConfigEnv copy() {
+        ConfigEnv c = new ConfigEnv();
+        c.values.putAll(values);
+        c.aliases.putAll(aliases);
+        c.derived.putAll(derived);
+        c.configClass = configClass;
+        return c;
+    }
+
     /** A folded value as a Python literal ("silu", True, None, 0); null for sizes, floats and anything else. */
     static String literal(Value v) {
         if (v instanceof Value.NoneV) return "None";

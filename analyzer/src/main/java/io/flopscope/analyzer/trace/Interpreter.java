@@ -114,8 +114,8 @@ public final class Interpreter {
         }
         List<TracedForward> out = new ArrayList<>();
         for (var e : traced.entrySet()) {
-            String module = src.classDecl(e.getKey()).map(SourceLookup.ClassDecl::module).orElse(null);
-            out.add(TracedForward.of(e.getValue(), module, finalParams.getOrDefault(e.getKey(), List.of()), finalParams));
+            String module = src.classDecl(sourceClass(e.getKey())).map(SourceLookup.ClassDecl::module).orElse(null);
+            out.add(TracedForward.of(e.getValue(), sourceClass(e.getKey()), module, finalParams.getOrDefault(e.getKey(), List.of()), finalParams));
         }
         return out;
     }
@@ -157,6 +157,12 @@ public final class Interpreter {
 
     /** While the model is built (an __init__ outside any traced forward): the same, except that a raise reached is an error. */
     private boolean building;
+
+    /** Statements that failed while building or running a config class (each made what it sets unknown). */
+    private int buildTaints;
+
+    /** Loops over range(n) longer than this are not unrolled. */
+    private static final int MAX_UNROLL = 1024;
 
     /** A key looked up in a dict that does not hold it (KeyError): Mapping.get and `in` answer from it. */
     static final class MissingKey extends Unanalysable {
@@ -295,6 +301,7 @@ public final class Interpreter {
                 // building the model: what the statement would have set is unknown, the rest of the model is not
                 // (a value later read on the forward path then makes that line unanalysed, with this reason)
                 UnknownV unknown = new UnknownV(u.getMessage());
+                buildTaints++;
                 for (PyExpr t : taintedBy(s)) {
                     assignSilently(t, unknown, f);
                     if (t instanceof PyExpr.Attribute at && at.value() instanceof PyExpr.Name n && n.id().equals("self") && f.self instanceof ObjectV o) o.attrs.put(at.attr(), unknown);
@@ -587,6 +594,12 @@ public final class Interpreter {
         Value it = eval(fo.iter(), f);
         f.rest = null;
         List<Value> items = iterate(it);
+        if (items == null && it instanceof RepeatedV r && (building || tolerant) && !f.recordsStatements) {
+            // building the model: the body may append a module per iteration (ModuleList.append in a loop)
+            Long n = unrollable(r, f);
+            if (n == null) throw new Unanalysable("loop over " + r.count().toFormula() + " iterations while building the model: the count has no value in this config");
+            items = unrolled(r, n, f);
+        }
         if (items == null && it instanceof RepeatedV r) {
             Poly saved = f.multiplier;
             f.multiplier = f.multiplier.multiply(r.count());
@@ -629,6 +642,37 @@ public final class Interpreter {
             }
         }
         exec(fo.orelse(), f);
+    }
+
+    /** The number of elements of a range over a config size while building, when this config gives it a value; else null. */
+    private Long unrollable(RepeatedV r, Frame f) {
+        if (!(building || tolerant) || f.recordsStatements || !(r.element() instanceof IntV i && i.value().equals(Builtins.RANGE_INDEX))) return null;
+        Rational v = configValue(r.count());
+        if (v == null || !v.isInteger() || v.signum() < 0 || v.num().longValue() > MAX_UNROLL) return null;
+        return v.num().longValue();
+    }
+
+    /** range(count) as its concrete indices; the analysis then holds for this count only, which its conditions say. */
+    private List<Value> unrolled(RepeatedV r, long n, Frame f) {
+        if (!r.count().isConstant() && f.rec != null) f.rec.condition("`" + r.count().toFormula() + " == " + n + "` is True with this config's values");
+        List<Value> out = new ArrayList<>();
+        for (long k = 0; k < n; k++) out.add(IntV.of(k));
+        return out;
+    }
+
+    /** A formula over config sizes evaluated with this config's values; null when a symbol has none. */
+    Rational configValue(Poly p) {
+        if (!p.symbols().stream().allMatch(x -> x.startsWith("config."))) return null;
+        try {
+            return p.evaluate(x -> {
+                Object c = config.values().get(config.canonical(x.substring(7)));
+                if (c instanceof Long l) return Rational.of(l);
+                if (c instanceof Integer l) return Rational.of(l);
+                throw new Poly.UnboundSymbolException(x);
+            });
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Concrete elements, or null when the iterable is symbolic. */
@@ -756,7 +800,20 @@ public final class Interpreter {
         }
         if (e instanceof PyExpr.Ellipsis) return EllipsisV.ELLIPSIS;
         if (e instanceof PyExpr.Comprehension c) return comprehension(c, f);
-        if (e instanceof PyExpr.FString) return new StrV("<f-string>");
+        if (e instanceof PyExpr.FString fs) {
+            // names built from strings (getattr(self, f"{layer_type}_inv_freq")) need the text; anything else is opaque
+            if (fs.parts() == null) return new StrV("<f-string>");
+            StringBuilder sb = new StringBuilder();
+            for (PyExpr part : fs.parts()) {
+                Value v = part instanceof PyExpr.Constant c ? constant(c.value()) : eval(part, f);
+                if (v instanceof StrV sv && !sv.value().startsWith("<")) sb.append(sv.value());
+                else if (v instanceof IntV i && i.isConstant()) sb.append(i.value().toFormula());
+                else if (v instanceof BoolV b) sb.append(b.value() ? "True" : "False");
+                else if (v instanceof NoneV) sb.append("None");
+                else return new StrV("<f-string>");
+            }
+            return new StrV(sb.toString());
+        }
         if (e instanceof PyExpr.NamedExpr ne) { Value v = eval(ne.value(), f); assign(ne.target(), v, f); return v; }
         if (e instanceof PyExpr.Lambda l) {
             PyStmt.FunctionDef fd = new PyStmt.FunctionDef("<lambda>", l.params(), List.of(new PyStmt.Return(l.body(), l.span())), List.of(), null, l.span().startLine(), l.span());
@@ -806,9 +863,46 @@ public final class Interpreter {
         List<Value> items = iterate(it);
         Frame inner = f; // comprehension variables leak harmlessly in this model
         if (items == null && it instanceof RepeatedV r) {
-            if (!g.ifs().isEmpty()) throw new Unanalysable("filtered comprehension over " + r.count().toFormula() + " elements");
-            assign(g.target(), r.element(), inner);
-            return new RepeatedV(eval(c.elt(), inner), r.count());
+            // while building: one symbolic element stands for all, unless building it with a symbolic index fails where
+            // the concrete indices succeed (per-layer structure: layer_types[i], layer_idx < first_k_dense_replace)
+            Long n = unrollable(r, f);
+            int taints = buildTaints, diags = diagnostics.size();
+            Unanalysable failed = null;
+            Value element = null;
+            if (g.ifs().isEmpty()) {
+                try {
+                    assign(g.target(), r.element(), inner);
+                    element = eval(c.elt(), inner);
+                } catch (Unanalysable u) {
+                    failed = u;
+                }
+            } else {
+                failed = new Unanalysable("filtered comprehension over " + r.count().toFormula() + " elements");
+            }
+            int symbolicTaints = buildTaints - taints + (element instanceof UnknownV ? 1 : 0);
+            boolean dict = c.kind().equals("dict");
+            if (n == null || failed == null && symbolicTaints == 0 && !dict) {
+                if (failed != null) throw failed;
+                return dict ? new UnknownV("dict comprehension over " + r.count().toFormula() + " elements") : new RepeatedV(element, r.count());
+            }
+            if (failed == null && !dict && n > 0) {
+                // unrolled only where a concrete index builds better (an unrelated failure stays one symbolic element)
+                int mid = diagnostics.size(), before = buildTaints;
+                boolean better;
+                try {
+                    assign(g.target(), IntV.of(0), inner);
+                    Value concrete = eval(c.elt(), inner);
+                    better = buildTaints - before + (concrete instanceof UnknownV ? 1 : 0) < symbolicTaints;
+                } catch (Unanalysable u) {
+                    better = false;
+                }
+                diagnostics.subList(mid, diagnostics.size()).clear();
+                buildTaints = before;
+                if (!better) return new RepeatedV(element, r.count());
+            }
+            diagnostics.subList(diags, diagnostics.size()).clear();
+            buildTaints = taints;
+            items = unrolled(r, n, f);
         }
         if (items == null) throw new Unanalysable("cannot iterate over " + describe(it));
         List<Value> out = new ArrayList<>();
@@ -901,7 +995,11 @@ public final class Interpreter {
             Value cls = classAttribute(o.className, attr);
             if (cls != null) return cls;
             // a subclass of a library module (OPTLearnedPositionalEmbedding(nn.Embedding)): its weight and arguments
-            if (o.attrs.get("__base_module__") instanceof ExternalModuleV base) return ops.externalModuleAttribute(base, attr);
+            if (o.attrs.get("__base_module__") instanceof ExternalModuleV base) {
+                // its weight and arguments; methods (register_buffer) are the instance's own nn.Module API
+                Value bv = ops.externalModuleAttribute(base, attr);
+                if (!(bv instanceof BoundMethodV)) return bv;
+            }
             if (attr.equals("training")) return new BoolV(false);
             if (attr.equals("config") || attr.equals("dtype") || attr.equals("device")) return attr.equals("dtype") ? new DTypeV(DType.ACTIVATION) : new StrV(attr);
             if (attr.equals("_attn_implementation")) return new StrV(options.attnImplementation());
@@ -1271,10 +1369,13 @@ public final class Interpreter {
                 if (v instanceof IntV iv && !p.name().equals("self")) o.ctorParams.put(p.name(), iv.value());
             }
             o.attrs.put("__ctor_args__", new DictV(new LinkedHashMap<>(f.locals)));
+            int taints = buildTaints;
             try {
                 exec(init.get().def().body(), f);
             } catch (ReturnSignal r) {
                 // __init__ returns None
+            } finally {
+                o.buildTaints = buildTaints - taints;
             }
         } else if (isDataclass(cls)) {
             dataclassInit(cls, o, args, kwargs, caller);
@@ -1411,30 +1512,40 @@ public final class Interpreter {
         if (!names.isEmpty()) names.remove(0); // self
         // dimensions that are already global expressions stay concrete (branches on them stay decidable);
         // a class called with different global shapes is traced again with every dimension symbolic
-        boolean generic = genericClasses.contains(m.className);
         StringBuilder sig = new StringBuilder();
-        for (int i = 0; i < args.size(); i++) symArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, dimArgs, generic, sig));
-        for (var e : kwargs.entrySet()) symKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), dimArgs, generic, sig));
-        if (!twinsInProgress.containsKey(m.className)) {
-            String first = signatures.get(m.className);
-            if (first == null) {
-                signatures.put(m.className, sig.toString());
-                traceTwin(m, symArgs, symKw, fwd.get());
-            } else if (!generic && !first.equals(sig.toString())) {
-                genericClasses.add(m.className);
-                List<Value> gArgs = new ArrayList<>();
-                Map<String, Value> gKw = new LinkedHashMap<>();
-                Map<String, Poly> ignored = new LinkedHashMap<>();
-                for (int i = 0; i < args.size(); i++) gArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, ignored, true, new StringBuilder()));
-                for (var e : kwargs.entrySet()) gKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), ignored, true, new StringBuilder()));
-                traceTwin(m, gArgs, gKw, fwd.get());
+        for (int i = 0; i < args.size(); i++) symArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, dimArgs, false, sig));
+        for (var e : kwargs.entrySet()) symKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), dimArgs, false, sig));
+        String doc;
+        ObjectV twin = twinsInProgress.containsKey(m.className) ? m : twinOf(m);
+        if (twin == null) {
+            // this instance's structure depends on its constructor's values (a dense or a MoE layer): traced as it is,
+            // and instances whose analyses come out the same share one document
+            doc = tracePinned(m, symArgs, symKw, fwd.get());
+        } else {
+            // one document per set of input ranks (RMSNorm of [b, s, h, d] and of [b, s, d] are two analyses)
+            // and per set of numeric constructor arguments (DeepSeek's MLP built with and without intermediate_size)
+            doc = variant(m.className, "dims:" + String.join(",", dimArgs.keySet()) + " ctor:" + String.join(",", m.ctorParams.keySet()));
+            if (!twinsInProgress.containsKey(m.className)) {
+                String first = signatures.get(doc);
+                if (first == null) {
+                    signatures.put(doc, sig.toString());
+                    traceTwin(doc, m, twin, symArgs, symKw, fwd.get());
+                } else if (!genericClasses.contains(doc) && !first.equals(sig.toString())) {
+                    genericClasses.add(doc);
+                    List<Value> gArgs = new ArrayList<>();
+                    Map<String, Value> gKw = new LinkedHashMap<>();
+                    Map<String, Poly> ignored = new LinkedHashMap<>();
+                    for (int i = 0; i < args.size(); i++) gArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, ignored, true, new StringBuilder()));
+                    for (var e : kwargs.entrySet()) gKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), ignored, true, new StringBuilder()));
+                    traceTwin(doc, m, twin, gArgs, gKw, fwd.get());
+                }
             }
         }
         Map<String, Poly> callArgs = new LinkedHashMap<>(m.ctorParams);
         callArgs.putAll(dimArgs);
         String named = callSiteName(site);
         caller.rec.event(new Recorder.Event(named != null ? named : shortName(m.className), "module call", io.flopscope.document.FlopClass.VECTOR,
-                Poly.ZERO, Poly.ZERO, Poly.ZERO, m.className, callArgs, true, caller.multiplier, null));
+                Poly.ZERO, Poly.ZERO, Poly.ZERO, doc, callArgs, true, caller.multiplier, null));
         // the caller needs the real output: run the real instance without recording; what fails inside
         // is reported in the callee's own analysis, and only taints the output here
         Frame f = new Frame(fwd.get().module(), m, fwd.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
@@ -1482,9 +1593,38 @@ public final class Interpreter {
 
     private final Map<String, String> signatures = new HashMap<>();
     private final Set<String> genericClasses = new java.util.HashSet<>();
+    /** Document name -> the source class it analyses (a class with variants has one document per variant). */
+    final Map<String, String> docClass = new LinkedHashMap<>();
+    /** Document name -> what distinguishes the variant (its input dimensions, or its traced analysis). */
+    private final Map<String, String> variantKeys = new LinkedHashMap<>();
+    /** The generic copy of each instance (null: the instance's structure needs its constructor's values). */
+    private final Map<ObjectV, Optional<ObjectV>> twins = new java.util.IdentityHashMap<>();
 
-    /** Traces forward() of a generic copy of m whose numeric constructor arguments are symbols. */
-    private void traceTwin(ObjectV m, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
+    /** The document for this variant of cls: the class name for the first, cls_v2, cls_v3, ... for the others. */
+    private String variant(String cls, String key) {
+        int k = 0;
+        for (var e : docClass.entrySet()) {
+            if (!e.getValue().equals(cls)) continue;
+            k++;
+            if (key.equals(variantKeys.get(e.getKey()))) return e.getKey();
+        }
+        String doc = k == 0 ? cls : cls + "_v" + (k + 1);
+        docClass.put(doc, cls);
+        variantKeys.put(doc, key);
+        return doc;
+    }
+
+    /** The source class a document analyses. */
+    String sourceClass(String doc) { return docClass.getOrDefault(doc, doc); }
+
+    /**
+     * A copy of m built with its numeric constructor arguments as symbols, so that one analysis serves every
+     * instance; m itself when it has none; null when building the copy fails where m did not (the structure
+     * depends on the values: config.layer_types[layer_idx], layer_idx >= first_k_dense_replace).
+     */
+    private ObjectV twinOf(ObjectV m) {
+        Optional<ObjectV> known = twins.get(m);
+        if (known != null) return known.orElse(null);
         ObjectV twin = m;
         if (!m.ctorParams.isEmpty() && m.attrs.get("__ctor_args__") instanceof DictV ctor) {
             Map<String, Value> kw = new LinkedHashMap<>();
@@ -1493,19 +1633,41 @@ public final class Interpreter {
                 if (k.equals("self")) continue;
                 kw.put(k, m.ctorParams.containsKey(k) ? new IntV(Poly.symbol(k)) : en.getValue());
             }
+            int taints = buildTaints, diags = diagnostics.size();
             twinsInProgress.put(m.className, m);
             try {
                 Value t = instantiate(m.className, new ArrayList<>(), kw, null);
-                if (t instanceof ObjectV o) twin = o;
+                twin = t instanceof ObjectV o && buildTaints - taints <= m.buildTaints ? o : null;
             } catch (Unanalysable | ReturnSignal ex) {
-                twin = m;
+                twin = null;
+            } finally {
+                twinsInProgress.remove(m.className);
+            }
+            if (twin == null) {
+                diagnostics.subList(diags, diagnostics.size()).clear();
+                buildTaints = taints;
             }
         }
-        twinsInProgress.put(m.className, twin);
-        Recorder rec = new Recorder(m.className, src.classDecl(m.className).map(d -> d.module()).orElse(null), false);
-        traced.put(m.className, rec);
+        twins.put(m, Optional.ofNullable(twin));
+        return twin;
+    }
+
+    /** Traces forward() of a generic copy of m (twin) whose numeric constructor arguments are symbols. */
+    private void traceTwin(String doc, ObjectV m, ObjectV twin, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
+        Recorder rec = trace(doc, m, twin, args, kwargs, fwd);
+        traced.put(doc, rec);
+        List<String> candidates = new ArrayList<>(twin == m ? List.of() : twin.ctorParams.keySet());
+        for (Value a : args) collectDims(a, candidates);
+        for (Value a : kwargs.values()) collectDims(a, candidates);
+        docParams.put(doc, candidates);
+    }
+
+    private Recorder trace(String doc, ObjectV m, ObjectV self, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
+        twinsInProgress.put(m.className, self);
+        Recorder rec = new Recorder(doc, src.classDecl(m.className).map(d -> d.module()).orElse(null), false);
+        traced.putIfAbsent(doc, rec); // a recursive call finds its own document
         for (String c : m.initConditions) rec.condition(c);
-        Frame f = new Frame(fwd.module(), twin, fwd.owner(), rec, true, Poly.ONE, null);
+        Frame f = new Frame(fwd.module(), self, fwd.owner(), rec, true, Poly.ONE, null);
         try {
             bindParams(fwd.def().params(), args, kwargs, f, true);
             exec(fwd.def().body(), f);
@@ -1516,10 +1678,41 @@ public final class Interpreter {
         } finally {
             twinsInProgress.remove(m.className);
         }
-        List<String> candidates = new ArrayList<>(twin == m ? List.of() : twin.ctorParams.keySet());
-        for (Value a : args) collectDims(a, candidates);
-        for (Value a : kwargs.values()) collectDims(a, candidates);
-        docParams.put(m.className, candidates);
+        return rec;
+    }
+
+    /** Traces this instance as it is; returns the document of the variant whose analysis is the same, or a new one. */
+    private String tracePinned(ObjectV m, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
+        String probe = m.className + "#probe";
+        Recorder rec = trace(probe, m, m, args, kwargs, fwd);
+        traced.remove(probe);
+        String key = "trace:" + fingerprint(rec);
+        boolean known = docClass.entrySet().stream().anyMatch(e -> e.getValue().equals(m.className) && key.equals(variantKeys.get(e.getKey())));
+        String doc = variant(m.className, key);
+        if (!known) {
+            Recorder named = new Recorder(doc, rec.file, false);
+            named.stmts.putAll(rec.stmts);
+            named.skipped.addAll(rec.skipped);
+            named.conditions.addAll(rec.conditions);
+            traced.put(doc, named);
+            List<String> candidates = new ArrayList<>();
+            for (Value a : args) collectDims(a, candidates);
+            for (Value a : kwargs.values()) collectDims(a, candidates);
+            docParams.put(doc, candidates);
+        }
+        return doc;
+    }
+
+    /** What an analysis says, line by line: two traces with the same fingerprint are the same document. */
+    private static String fingerprint(Recorder r) {
+        StringBuilder sb = new StringBuilder();
+        for (var e : r.stmts.entrySet()) {
+            Recorder.StmtRecord st = e.getValue();
+            sb.append(e.getKey()).append('|').append(st.notes).append('|').append(st.inlined).append('|').append(st.unanalysed).append('\n');
+            for (Recorder.Event ev : st.events) sb.append("  ").append(ev).append('\n');
+        }
+        sb.append(r.skipped).append(r.conditions);
+        return sb.toString();
     }
 
     private static void collectDims(Value v, List<String> out) {
@@ -1533,7 +1726,7 @@ public final class Interpreter {
         if (fwd.isEmpty()) throw new Unanalysable(root.className + " has no forward()");
         // the root's constructor arguments are the config's values: no caller binds them, so no generic copy
         root.ctorParams.clear();
-        traceTwin(root, args, decoratedKwargs(fwd.get(), args, kwargs), fwd.get());
+        traceTwin(variant(root.className, "root"), root, root, args, decoratedKwargs(fwd.get(), args, kwargs), fwd.get());
     }
 
     // ---------------------------------------------------------------- operators
@@ -1734,18 +1927,9 @@ public final class Interpreter {
      */
     Boolean decideByConfig(Poly a, String op, Poly b, Frame f) {
         Poly d = a.subtract(b);
-        if (d.symbols().isEmpty() || !d.symbols().stream().allMatch(x -> x.startsWith("config."))) return null;
-        Rational v;
-        try {
-            v = d.evaluate(x -> {
-                Object c = config.values().get(config.canonical(x.substring(7)));
-                if (c instanceof Long l) return Rational.of(l);
-                if (c instanceof Integer i) return Rational.of(i);
-                throw new Poly.UnboundSymbolException(x);
-            });
-        } catch (RuntimeException e) {
-            return null;
-        }
+        if (d.symbols().isEmpty()) return null;
+        Rational v = configValue(d);
+        if (v == null) return null;
         int sg = v.signum();
         boolean r = switch (op) {
             case "==" -> sg == 0; case "!=" -> sg != 0; case ">" -> sg > 0; case ">=" -> sg >= 0; case "<" -> sg < 0; case "<=" -> sg <= 0;
@@ -1758,17 +1942,11 @@ public final class Interpreter {
 
     /** Whether q, a formula over config integers only, is an integer with this config's values. */
     private boolean configIntegral(Poly q) {
-        if (q.symbols().isEmpty() || !q.symbols().stream().allMatch(x -> x.startsWith("config."))) return false;
-        try {
-            return q.evaluate(x -> {
-                Object c = config.values().get(config.canonical(x.substring(7)));
-                if (c instanceof Long l) return Rational.of(l);
-                throw new Poly.UnboundSymbolException(x);
-            }).isInteger();
-        } catch (RuntimeException e) {
-            return false;
-        }
+        if (q.symbols().isEmpty()) return false;
+        Rational v = configValue(q);
+        return v != null && v.isInteger();
     }
+
 
     private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("\\d+(\\.\\d+)*([.+a-z].*)?");
 

@@ -4,6 +4,7 @@ import io.flopscope.analyzer.ast.PyExpr;
 import io.flopscope.analyzer.trace.Value.*;
 import io.flopscope.document.FlopClass;
 import io.flopscope.formula.Poly;
+import io.flopscope.formula.Rational;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,9 +187,30 @@ final class TorchOps {
             var gi = in.method(o.className, "__getitem__", o);
             if (gi.isPresent()) return in.callFunction(gi.get(), List.of(idx), Map.of(), f, null);
         }
-        if (v instanceof TupleV || v instanceof ListV) return seqIndex(v, idx);
+        if (v instanceof TupleV || v instanceof ListV) return seqIndex(v, concreteIndex(idx, f));
         if (v instanceof StrV) return new StrV("<str>");
         throw new Unanalysable("indexing " + Interpreter.describe(v));
+    }
+
+    /** An index into a concrete list (the unrolled layers) by a config size: its value in this config, stated as a condition. */
+    private Value concreteIndex(Value idx, Frame f) {
+        if (idx instanceof IntV i && !i.isConstant()) {
+            Rational v = in.configValue(i.value());
+            if (v == null || !v.isInteger()) return idx;
+            if (f != null && f.rec != null) f.rec.condition("`" + i.value().toFormula() + " == " + v.num() + "` is True with this config's values");
+            return IntV.of(v.num().longValue());
+        }
+        if (idx instanceof SliceV s) return new SliceV(s.lower() == null ? null : concreteIndex(s.lower(), f), s.upper() == null ? null : concreteIndex(s.upper(), f),
+                s.step() == null ? null : concreteIndex(s.step(), f));
+        return idx;
+    }
+
+    private static int sliceBound(Value b, int size, int dflt) {
+        if (b == null || b instanceof NoneV) return dflt;
+        double d = Interpreter.num(b);
+        if (Double.isNaN(d)) throw new Unanalysable("slice of a list of " + size + " items by " + Interpreter.describe(b));
+        int k = (int) d;
+        return k < 0 ? k + size : k;
     }
 
     private static Value seqIndex(Value seq, Value idx) {
@@ -200,11 +222,13 @@ final class TorchOps {
             return items.get(k);
         }
         if (idx instanceof SliceV s) {
-            int lo = s.lower() == null || s.lower() instanceof NoneV ? 0 : (int) Interpreter.num(s.lower());
-            int hi = s.upper() == null || s.upper() instanceof NoneV ? items.size() : (int) Interpreter.num(s.upper());
-            if (lo < 0) lo += items.size();
-            if (hi < 0) hi += items.size();
-            List<Value> sub = new ArrayList<>(items.subList(Math.max(0, lo), Math.min(items.size(), Math.max(lo, hi))));
+            if (s.step() != null && !(s.step() instanceof NoneV)) {
+                int step = sliceBound(s.step(), items.size(), 1);
+                if (step != 1) throw new Unanalysable("list slice with a step of " + step);
+            }
+            int lo = Math.max(0, sliceBound(s.lower(), items.size(), 0));
+            int hi = Math.min(items.size(), sliceBound(s.upper(), items.size(), items.size()));
+            List<Value> sub = new ArrayList<>(items.subList(Math.min(lo, items.size()), Math.max(Math.min(lo, items.size()), hi)));
             return seq instanceof TupleV ? new TupleV(sub) : new ListV(sub);
         }
         if (idx instanceof IntV && !items.isEmpty() && items.stream().allMatch(x -> x.equals(items.get(0)))) return items.get(0);
@@ -237,8 +261,8 @@ final class TorchOps {
             if (dim >= t.rank()) throw new Unanalysable("too many indices for a tensor of rank " + t.rank());
             Poly size = t.shape().get(dim);
             if (p instanceof SliceV s) {
-                Poly len = sliceLength(size, s);
-                if (!len.equals(size) && dim > 0) contiguous = false;
+                Poly len = sliceLength(size, s, f);
+                if (!len.equals(size) && dim > 0 || s.step() instanceof IntV) contiguous = false;
                 out.add(len);
             } else if (p instanceof IntV) {
                 if (dim > 0) contiguous = false;
@@ -302,11 +326,26 @@ final class TorchOps {
         return out;
     }
 
-    static Poly sliceLength(Poly size, SliceV s) {
-        if (s.step() != null && !(s.step() instanceof NoneV)) throw new Unanalysable("strided slice");
+    /**
+     * Elements a slice keeps. A step k keeps ceil(len / k): written (len + r) / k with the r that makes it exact for
+     * this config's values (q[..., 1::2] of an even head_dim keeps head_dim / 2), stated as a condition.
+     */
+    Poly sliceLength(Poly size, SliceV s, Frame f) {
         Poly lo = s.lower() == null || s.lower() instanceof NoneV ? Poly.ZERO : bound(dimOf(s.lower()), size);
         Poly hi = s.upper() == null || s.upper() instanceof NoneV ? size : bound(dimOf(s.upper()), size);
-        return hi.subtract(lo);
+        Poly len = hi.subtract(lo);
+        if (s.step() == null || s.step() instanceof NoneV) return len;
+        if (!(s.step() instanceof IntV st && st.isConstant() && st.value().constantValue().signum() > 0 && st.value().constantValue().isInteger()))
+            throw new Unanalysable("slice with step " + Interpreter.describe(s.step()));
+        Rational k = st.value().constantValue();
+        if (k.equals(Rational.ONE)) return len;
+        Rational v = len.isConstant() ? len.constantValue() : in.configValue(len);
+        if (v == null || !v.isInteger()) throw new Unanalysable("slice of " + len.toFormula() + " elements with step " + k + ": the length has no value in this config");
+        java.math.BigInteger kk = k.num(), vv = v.num();
+        java.math.BigInteger r = kk.subtract(vv.mod(kk)).mod(kk);
+        Poly out = len.add(Poly.constant(Rational.of(r))).divide(Poly.constant(k));
+        if (!len.isConstant() && f != null && f.rec != null) f.rec.condition("`" + out.toFormula() + "` is an integer with this config's values");
+        return out;
     }
 
     private static Poly bound(Poly p, Poly size) {
@@ -627,6 +666,7 @@ final class TorchOps {
             case "math.log", "math.exp", "math.pow": return new FloatV(Double.NaN);
             case "math.ceil", "math.floor": return a0 instanceof IntV ? a0 : new UnknownV(n + " of a float");
             case "warnings.warn", "logger.warning", "logger.warning_once", "logging.warning": return NoneV.NONE;
+            case "copy.deepcopy", "copy.copy": return copyOf(a0, n.equals("copy.deepcopy"));
             case "functools.partial": {
                 if (args.isEmpty()) throw new Unanalysable("functools.partial without a function");
                 return new PartialV(a0, List.copyOf(args.subList(1, args.size())), new LinkedHashMap<>(kw));
@@ -634,10 +674,47 @@ final class TorchOps {
             default:
                 if (q.endsWith(".warning_once") || q.endsWith(".warning") || q.endsWith(".warn") || q.endsWith(".info") || q.endsWith(".debug")) return NoneV.NONE;
                 if (q.startsWith("torch.nn.init.")) return NoneV.NONE;
+                // torch.f(t, ...) and t.f(...) are one op: a form written only as a method serves the function too
+                if (!crossing && a0 instanceof TensorV t && n.startsWith("torch.") && n.indexOf('.', 6) < 0) {
+                    crossing = true;
+                    try {
+                        return callMethod(t, n.substring(6), args.subList(1, args.size()), kw, f);
+                    } catch (NotModelled e) {
+                        // neither form: reported below under the function's name
+                    } finally {
+                        crossing = false;
+                    }
+                }
                 // outside a recorded forward (in __init__, or a re-trace for shapes) an unknown call only taints its result
+                if (crossing) throw new NotModelled("call to " + q + " is not modelled");
                 if (f.rec.discard) return new UnknownV("call to " + q + " is not modelled");
                 throw new Unanalysable("call to " + q + " is not modelled (no analysis of it; add one with --library)");
         }
+    }
+
+    /** copy.copy / copy.deepcopy: containers, configs and source objects copied; immutable values as they are. */
+    static Value copyOf(Value v, boolean deep) {
+        if (v instanceof ConfigV c) return new ConfigV(c.env.copy());
+        if (v instanceof DictV d) {
+            Map<Object, Value> m = new LinkedHashMap<>();
+            d.items().forEach((k, x) -> m.put(k, deep ? copyOf(x, true) : x));
+            return new DictV(m);
+        }
+        if (v instanceof ListV l) {
+            List<Value> out = new ArrayList<>();
+            for (Value x : l.items()) out.add(deep ? copyOf(x, true) : x);
+            return new ListV(out);
+        }
+        if (v instanceof ObjectV o) {
+            ObjectV c = new ObjectV(o.className);
+            o.attrs.forEach((k, x) -> c.attrs.put(k, deep ? copyOf(x, true) : x));
+            c.ctorParams.putAll(o.ctorParams);
+            c.fieldOrder.addAll(o.fieldOrder);
+            c.initConditions = o.initConditions;
+            c.buildTaints = o.buildTaints;
+            return c;
+        }
+        return v;
     }
 
     private static double num(Value v, double dflt) { return v == null ? dflt : Interpreter.num(v); }
@@ -811,8 +888,13 @@ final class TorchOps {
         boolean allSliding = items.stream().allMatch(x -> x instanceof StrV sv && (sv.value().equals("sliding_attention") || sv.value().equals("chunked_attention")));
         boolean noneSliding = !items.isEmpty() && items.stream().noneMatch(x -> x instanceof StrV sv && (sv.value().equals("sliding_attention") || sv.value().equals("chunked_attention")));
         if (noneSliding) return;
-        if (!allSliding) { cache.attrs.put("__cache_mixed__", new BoolV(true)); return; }
         cache.attrs.put("__cache_window__", window);
+        if (!allSliding) {
+            // one flag per layer: a sliding layer keeps the window, a full-attention one everything
+            List<Value> flags = new ArrayList<>();
+            for (Value x : items) flags.add(new BoolV(x instanceof StrV sv && (sv.value().equals("sliding_attention") || sv.value().equals("chunked_attention"))));
+            cache.attrs.put("__cache_sliding__", types instanceof ListV || types instanceof TupleV ? new ListV(flags) : new UnknownV("layer kinds of the cache"));
+        }
     }
 
     private static Poly legacyLength(Value legacy) {
@@ -829,6 +911,7 @@ final class TorchOps {
             case "is_compileable": return new BoolV(false);
             case "is_sliding": {
                 // 5.x: one flag per layer (a list); a dynamic cache has no sliding layers
+                if (cache.attrs.get("__cache_sliding__") instanceof ListV flags) return new ListV(new ArrayList<>(flags.items()));
                 Value layers = in.config.get("num_hidden_layers").orElse(null);
                 boolean sliding = cache.attrs.containsKey("__cache_window__");
                 return layers instanceof IntV n ? new RepeatedV(new BoolV(sliding), n.value()) : new BoolV(sliding);
@@ -843,10 +926,18 @@ final class TorchOps {
      */
     private Value cacheMethod(ObjectV cache, String name, List<Value> args, Map<String, Value> kw, Frame f) {
         Poly past = ((IntV) cache.attrs.get("__cache_past__")).value();
-        if (cache.attrs.containsKey("__cache_mixed__") && (name.equals("update") || name.equals("get_mask_sizes")))
-            throw new Unanalysable("a cache with both sliding-window and full-attention layers is not modelled");
         // a sliding-window layer keeps the last window - 1 tokens of the past
         Poly window = cache.attrs.get("__cache_window__") instanceof IntV w ? w.value() : null;
+        if (cache.attrs.containsKey("__cache_sliding__") && (name.equals("update") || name.equals("get_mask_sizes"))) {
+            // layers of two kinds: the layer index (update's third, get_mask_sizes's second argument) says which
+            int at = name.equals("update") ? 2 : 1;
+            Value idx = args.size() > at ? args.get(at) : kw.get("layer_idx");
+            if (!(cache.attrs.get("__cache_sliding__") instanceof ListV flags) || !(idx instanceof IntV i && i.isConstant()))
+                throw new Unanalysable("a cache with both sliding-window and full-attention layers, used by layer " + (idx == null ? "?" : Interpreter.describe(idx)));
+            int k = i.value().constantValue().num().intValueExact();
+            if (k < 0 || k >= flags.items().size()) throw new Unanalysable("cache layer " + k + " out of range");
+            if (!(flags.items().get(k) instanceof BoolV b && b.value())) window = null;
+        }
         Poly stored = window == null || past.isZero() ? past : Poly.minMax("min", List.of(past, window.subtract(Poly.ONE)));
         switch (name) {
             case "update": {
@@ -917,6 +1008,8 @@ final class TorchOps {
                 case "values": return new ListV(new ArrayList<>(d.items().values()));
                 case "update": { if (args.get(0) instanceof DictV o) d.items().putAll(o.items()); kw.forEach(d.items()::put); return NoneV.NONE; }
                 case "setdefault": return d.items().computeIfAbsent(Interpreter.key(args.get(0)), k -> args.size() > 1 ? args.get(1) : NoneV.NONE);
+                case "copy": return new DictV(new LinkedHashMap<>(d.items()));
+                case "clear": d.items().clear(); return NoneV.NONE;
                 default: throw new Unanalysable("dict." + name + "()");
             }
         }
@@ -1094,6 +1187,18 @@ final class TorchOps {
                         "a cast reads and writes every element" + (w.equals(Poly.ONE) ? "" : "; none when " + model.bytes + " = 4 (the model already runs in float32: torch returns the same tensor)"));
                 return out;
             }
+            case "scatter", "scatter_": {
+                // self[index[i][j]] = src[i][j] along dim: writes one element per index (scatter copies self first)
+                Value ia = args.size() > 1 ? args.get(1) : kw.get("index");
+                TensorV idx = tensor(ia, name);
+                Value src = args.size() > 2 ? args.get(2) : kw.getOrDefault("src", kw.get("value"));
+                Poly written = idx.numel().multiply(t.dtype().size());
+                Poly read = idx.numel().multiply(Poly.constant(8)).add(src instanceof TensorV ? written : Poly.ZERO);
+                boolean copy = name.equals("scatter");
+                basic(f, name, copy ? "index (copy)" : "index (in place)", FlopClass.VECTOR, Poly.ZERO, copy ? read.add(bytes(t)) : read,
+                        copy ? written.add(bytes(t)) : written, "writes " + ExprText.shape(idx.shape()) + " elements at the int64 indices" + (copy ? " into a copy of the input" : ""));
+                return t.withShape(t.shape());
+            }
             case "masked_fill", "masked_fill_": {
                 TensorV m = tensor(a0, "masked_fill");
                 basic(f, name, "select", FlopClass.VECTOR, t.numel(), bytes(t).add(bytes(m)), bytes(t), "1 FLOP per element; reads the mask and the input");
@@ -1150,7 +1255,10 @@ final class TorchOps {
             }
             case "detach", "requires_grad_", "cpu", "cuda": return t;
             case "new_zeros", "new_ones", "new_full", "new_empty": {
-                List<Value> dims = a0 instanceof TupleV || a0 instanceof ListV ? in.iterate(a0) : List.of(a0);
+                // a size tuple, or the sizes as separate arguments (new_empty(*x.shape[:-1], d)); new_full's second is the fill
+                Value sizeArg = a0 != null ? a0 : kw.get("size");
+                List<Value> dims = sizeArg instanceof TupleV || sizeArg instanceof ListV ? in.iterate(sizeArg)
+                        : name.equals("new_full") ? List.of(sizeArg) : args;
                 List<Poly> s = new ArrayList<>();
                 for (Value d : dims) s.add(dimOf(d));
                 TensorV out = new TensorV(s, t.dtype(), true);
@@ -1200,8 +1308,30 @@ final class TorchOps {
             case "item", "argmax":
                 return new UnknownV("`." + name + "()` reads tensor data: its value is not known statically");
             case "get_seq_length": return new UnknownV("get_seq_length of a tensor");
-            default: throw new Unanalysable("Tensor." + name + "() is not modelled");
+            default:
+                if (!crossing) {
+                    crossing = true;
+                    try {
+                        List<Value> all = new ArrayList<>();
+                        all.add(t);
+                        all.addAll(args);
+                        return callExternal("torch." + name, all, kw, f);
+                    } catch (NotModelled e) {
+                        // neither form
+                    } finally {
+                        crossing = false;
+                    }
+                }
+                throw new NotModelled("Tensor." + name + "() is not modelled");
         }
+    }
+
+    /** While one form of an op (torch.f or Tensor.f) tries the other: the other does not try back. */
+    private boolean crossing;
+
+    /** An op with neither a function nor a method form here. */
+    static final class NotModelled extends Unanalysable {
+        NotModelled(String message) { super(message); }
     }
 
     private static boolean isModelType(DType d) { return d == DType.ACTIVATION || d == DType.WEIGHT || d == DType.KV; }

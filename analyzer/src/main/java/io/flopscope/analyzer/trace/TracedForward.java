@@ -7,8 +7,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-/** The public result of tracing one module class's forward(): entries per line, pruned branches, parameters. */
-public record TracedForward(String className, String module, List<String> params, List<DocumentBuilder.Entry> entries,
+/**
+ * The public result of tracing one module class's forward(): entries per line, pruned branches, parameters.
+ * className names the document (a class analysed at two input ranks or with two structures has one per variant:
+ * Cls, Cls_v2); sourceClass is the Python class it analyses.
+ */
+public record TracedForward(String className, String sourceClass, String module, List<String> params, List<DocumentBuilder.Entry> entries,
                             List<int[]> skippedLines, List<String> skippedReasons, List<String> conditions) {
 
     /** ${Callee}(name=value, ...): for a traced class only its settled parameters, for a library analysis every argument. */
@@ -25,7 +29,7 @@ public record TracedForward(String className, String module, List<String> params
         return sb.append(')').toString();
     }
 
-    static TracedForward of(Recorder r, String module, List<String> params, java.util.Map<String, List<String>> paramsOf) {
+    static TracedForward of(Recorder r, String sourceClass, String module, List<String> params, java.util.Map<String, List<String>> paramsOf) {
         List<DocumentBuilder.Entry> entries = new ArrayList<>();
         List<Recorder.StmtRecord> stmts = new ArrayList<>(r.stmts.values());
         stmts.sort(Comparator.comparingInt((Recorder.StmtRecord s) -> s.startLine).thenComparingInt(s -> s.endLine));
@@ -51,6 +55,6 @@ public record TracedForward(String className, String module, List<String> params
         List<int[]> lines = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (Recorder.Skipped k : r.skipped) { lines.add(new int[] {k.startLine(), k.endLine()}); reasons.add(k.reason()); }
-        return new TracedForward(r.className, module, params, entries, lines, reasons, List.copyOf(r.conditions));
+        return new TracedForward(r.className, sourceClass, module, params, entries, lines, reasons, List.copyOf(r.conditions));
     }
 }

@@ -79,6 +79,8 @@ public sealed interface Value {
         public final List<String> fieldOrder = new ArrayList<>();
         /** Conditions its __init__ decided (config values that chose submodules). */
         public List<String> initConditions = List.of();
+        /** Statements of its __init__ (and the __init__s it ran) that failed while building. */
+        public int buildTaints;
         public ObjectV(String className) { this.className = className; }
         @Override public String toString() { return "<" + className + ">"; }
     }

@@ -22,8 +22,10 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,7 +92,12 @@ class OracleFamiliesTest {
             "llama", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"llama\",\"architectures\":[\"LlamaForCausalLM\"]}",
             "llama31", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"llama\",\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0,\"original_max_position_embeddings\":64},\"rope_theta\":500000.0,\"architectures\":[\"LlamaForCausalLM\"]}",
             "gpt2", "{\"model_type\":\"gpt2\",\"n_layer\":2,\"n_embd\":64,\"n_head\":4,\"vocab_size\":128,\"n_positions\":512,\"architectures\":[\"GPT2LMHeadModel\"]}",
-            "qwen3", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"qwen3\",\"head_dim\":16,\"architectures\":[\"Qwen3ForCausalLM\"]}");
+            "qwen3", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"qwen3\",\"head_dim\":16,\"architectures\":[\"Qwen3ForCausalLM\"]}",
+            // per-layer structure: sliding/full layers (Gemma 2, Gemma 3), dense or MoE layers (Qwen3-MoE, DeepSeek-V3)
+            "gemma2", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"gemma2\",\"head_dim\":16,\"sliding_window\":4096,\"architectures\":[\"Gemma2ForCausalLM\"]}",
+            "gemma3", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"gemma3_text\",\"head_dim\":16,\"sliding_window\":4096,\"architectures\":[\"Gemma3ForCausalLM\"]}",
+            "qwen3moe", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"qwen3_moe\",\"head_dim\":16,\"num_experts\":4,\"num_experts_per_tok\":2,\"moe_intermediate_size\":32,\"decoder_sparse_step\":1,\"mlp_only_layers\":[],\"architectures\":[\"Qwen3MoeForCausalLM\"]}",
+            "deepseekv3", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"deepseek_v3\",\"q_lora_rank\":32,\"kv_lora_rank\":16,\"qk_rope_head_dim\":8,\"qk_nope_head_dim\":8,\"v_head_dim\":16,\"n_routed_experts\":4,\"num_experts_per_tok\":2,\"n_shared_experts\":1,\"moe_intermediate_size\":32,\"first_k_dense_replace\":1,\"n_group\":1,\"topk_group\":1,\"architectures\":[\"DeepseekV3ForCausalLM\"]}");
 
     static ModelConfig config(String family) { return ModelConfig.parse(family, CONFIGS.getOrDefault(family, CONFIGS_518.get(family))); }
 
@@ -120,14 +127,24 @@ class OracleFamiliesTest {
         Path src = LlamaFromSourceTest.TREES.get(release);
         assumeTrue(Files.isDirectory(src), "skipped: " + src + " is absent (tools/fetch-corpus.sh fetches transformers " + release + " into .corpus/)");
         boolean decode = phase.equals("decode");
-        SourceAnalyzer.Result r = SourceAnalyzer.analyze(LlamaFromSourceTest.index(src), new SourceAnalyzer.Request(root(family), values(family), Map.of(), attn, decode));
+        var lookup = LlamaFromSourceTest.index(src);
+        String named = root(family), rootClass = named;
+        if (lookup.classDecl(named).isEmpty()) {
+            // as `cost --source` does: a model_type whose module is named otherwise (gemma3_text lives in gemma3/)
+            List<String> found = lookup.index().findClassesBySimpleName(named.substring(named.lastIndexOf('.') + 1)).stream().filter(q -> !q.contains(".modular_")).toList();
+            assertEquals(1, found.size(), () -> named + ": " + found);
+            rootClass = found.get(0);
+        }
+        SourceAnalyzer.Result r = SourceAnalyzer.analyze(lookup, new SourceAnalyzer.Request(rootClass, values(family), Map.of(), attn, decode));
         assertTrue(r.complete() && r.tracedLines() > 0, () -> family + " " + release + " " + attn + " " + phase + ": coverage "
                 + r.analysedLines() + "/" + r.tracedLines() + " " + r.coverage() + " " + r.diagnostics());
         Library lib = Library.builtIn();
         for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
-        var node = new Resolver(lib, false).resolve(root(family)).root();
+        var node = new Resolver(lib, false).resolve(rootClass).root();
         assertTrue(node.complete(), () -> family + ": " + node.unknowns());
-        return new Evaluator(scenario(phase), config(family)).evaluate(node.cumulative()).matmulFlops().num();
+        ModelConfig cfg = config(family);
+        cfg.fillFrom(r.config());
+        return new Evaluator(scenario(phase), cfg).evaluate(node.cumulative()).matmulFlops().num();
     }
 
     /**
@@ -166,7 +183,11 @@ class OracleFamiliesTest {
         return Stream.of(
             // Llama; Llama 3.1 (rope_type llama3: the same matmuls); GPT-2 (Conv1D); Qwen3 (q_norm/k_norm, explicit head_dim)
             "llama, sdpa, prefill, 6684928", "llama, sdpa, decode, 411664", "llama31, sdpa, prefill, 6684928", "llama31, sdpa, decode, 411664",
-            "gpt2, sdpa, prefill, 7077888", "gpt2, sdpa, decode, 436224", "qwen3, sdpa, prefill, 6684928", "qwen3, sdpa, decode, 411664"
+            "gpt2, sdpa, prefill, 7077888", "gpt2, sdpa, decode, 436224", "qwen3, sdpa, prefill, 6684928", "qwen3, sdpa, decode, 411664",
+            // Gemma 2 and Gemma 3: layer_types from the config class (sliding, full); Gemma 3 one rotary call per distinct type
+            "gemma2, sdpa, prefill, 6684928", "gemma2, sdpa, decode, 411664", "gemma3, sdpa, prefill, 6684928", "gemma3, sdpa, decode, 411664",
+            // Qwen3-MoE and DeepSeek-V3 (MLA, dense first layer, shared expert), experts_implementation eager
+            "qwen3moe, sdpa, prefill, 3965184", "qwen3moe, sdpa, decode, 241680", "deepseekv3, sdpa, prefill, 5587072", "deepseekv3, sdpa, decode, 453640"
         ).map(row -> {
             String[] f = row.split(",\\s*");
             return Arguments.of(f[0], f[1], f[2], Long.parseLong(f[3]));
@@ -177,7 +198,32 @@ class OracleFamiliesTest {
         return Stream.of("4.57", "5.17", "5.18").flatMap(rel -> Stream.concat(oracle(), oracle518()).map(a -> {
             Object[] x = a.get();
             return Arguments.of(rel, x[0], x[1], x[2], x[3]);
-        }));
+        })).filter(a -> !(a.get()[0].equals("4.57") && a.get()[1].equals("deepseekv3") && a.get()[3].equals("decode"))
+                && !(a.get()[0].equals("4.57") && a.get()[1].equals("gemma3")));
+    }
+
+    /**
+     * Gemma 3 on 4.57 calls its global and its local rotary embedding on every forward (modeling_gemma3.py:559-560);
+     * 5.18 calls one per distinct layer type, and this config's two layers are both sliding: one call more on 4.57,
+     * inv_freq [1, d/2, 1] @ positions [1, 1, s], 2·(d/2)·s FLOPs.
+     */
+    @ParameterizedTest(name = "4.57 gemma3 {0}: oracle {1} + one rotary call")
+    @org.junit.jupiter.params.provider.CsvSource({"prefill, 6684928", "decode, 411664"})
+    void gemma3On457CallsBothRotaryEmbeddings(String phase, long oracle518) throws Exception {
+        long d = 16, s = phase.equals("decode") ? 1 : 16;
+        assertEquals(BigInteger.valueOf(oracle518 + 2 * (d / 2) * s), fromSource("4.57", "gemma3", "sdpa", phase));
+    }
+
+    /**
+     * DeepSeek-V3 decode on 4.57 differs from the 5.18 measurement by design: 4.57 caches the expanded keys and values,
+     * so kv_b_proj runs on the new token only, where 5.18 caches the latent and runs kv_b_proj over all cache_len + 1
+     * tokens. Per layer 2·b·kv_lora_rank·(heads·(qk_nope_head_dim + v_head_dim))·cache_len fewer FLOPs.
+     */
+    @Test
+    void deepSeekV3DecodeOn457CachesExpandedKeys() throws Exception {
+        long b = 2, kvLora = 16, heads = 4, nope = 8, v = 16, cache = 9, layers = 2;
+        long oracle518 = 453640;
+        assertEquals(BigInteger.valueOf(oracle518 - layers * 2 * b * kvLora * heads * (nope + v) * cache), fromSource("4.57", "deepseekv3", "sdpa", "decode"));
     }
 
     /** The released wheels (tools/fetch-corpus.sh): the current release, the one before and the last 4.x. */
