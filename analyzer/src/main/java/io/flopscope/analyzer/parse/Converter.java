@@ -56,6 +56,9 @@ final class Converter {
         this(file, src, bytes, problems, java.util.Map.of());
     }
 
+    /** Columns of a source parsed with its deep indentation rewritten map back through this; null when it was not. */
+    DeepIndentation deepIndentation;
+
     Converter(String file, String src, byte[] bytes, List<Diagnostic> problems, java.util.Map<Integer, Region> recovered) {
         this.recovered = recovered;
         this.file = file;
@@ -281,7 +284,7 @@ final class Converter {
 
     private int column(int row, int byteOffset) {
         if (row < 0 || row >= lineStart.length) return 0;
-        return Math.max(0, charAt(byteOffset) - lineStart[row]);
+        return Math.max(0, charAt(byteOffset) - lineStart[row]) + (deepIndentation == null ? 0 : deepIndentation.shift(row));
     }
 
     Span span(Cst n) {

@@ -103,7 +103,8 @@ public final class PythonParser {
      * kept, later rounds add the errors they find elsewhere.
      */
     private List<PyStmt> convert(String file, String src, List<String> lines, List<Diagnostic> problems) {
-        String current = src;
+        DeepIndentation deep = DeepIndentation.of(src);
+        String current = deep == null ? src : deep.text;
         Map<Integer, Converter.Region> regions = new TreeMap<>();
         LinkedHashSet<Diagnostic> found = new LinkedHashSet<>();
         for (int round = 0; ; round++) {
@@ -118,6 +119,7 @@ public final class PythonParser {
             root.endByte = Math.max(root.endByte, bytes.length);
             List<Diagnostic> roundProblems = new ArrayList<>();
             Converter c = new Converter(file, current, bytes, roundProblems, regions);
+            c.deepIndentation = deep;
             List<PyStmt> body = c.convertModule(root);
             for (Diagnostic d : roundProblems) if (!d.message().contains(Converter.MARKER)) found.add(d);
             int[] swallowed = c.swallowed();

@@ -463,4 +463,29 @@ class PythonParserTest {
         assertEquals(1, m.problems().size());
         assertTrue(m.problems().get(0).message().startsWith("parse abandoned"), m.problems().toString());
     }
+    /**
+     * Seventy nested blocks at four spaces (280 columns): tree-sitter keeps indentation widths in a byte, so the file
+     * is parsed with its indentation rewritten; columns are the original ones and strings keep their text.
+     */
+    @Test
+    void seventyNestedBlocksParseWithTheirColumns() {
+        StringBuilder sb = new StringBuilder("def f(x):\n");
+        String ind = "    ";
+        for (int i = 0; i < 70; i++) {
+            sb.append(ind).append("if x:\n");
+            ind += "    ";
+        }
+        sb.append(ind).append("y = \"\"\"a\n").append(" ".repeat(300)).append("b\"\"\"\n");
+        sb.append(ind).append("return (x +\n").append(" ".repeat(290)).append("1)\n");
+        PyModule m = PARSER.parse("deep", "deep.py", sb.toString(), false);
+        assertTrue(m.problems().isEmpty(), () -> m.problems().toString());
+        PyStmt s = ((PyStmt.FunctionDef) m.body().get(0)).body().get(0);
+        for (int i = 1; i < 70; i++) s = ((PyStmt.If) s).body().get(0);
+        List<PyStmt> inner = ((PyStmt.If) s).body();
+        assertEquals(2, inner.size());
+        PyStmt.Assign a = (PyStmt.Assign) inner.get(0);
+        assertEquals(4 * 71, a.span().startCol());
+        assertEquals("a\n" + " ".repeat(300) + "b", ((PyExpr.Constant) a.value()).value());
+        assertEquals(4 * 71, inner.get(1).span().startCol());
+    }
 }
