@@ -115,7 +115,7 @@ public final class SourceAnalyzer {
                             ? in.newDecodeCache(DYNAMIC_CACHE, Poly.symbol("cache_len")) : legacyCache(env));
                 }
             }
-            for (var e : req.inputs().entrySet()) kwargs.put(e.getKey(), inputTensor(e.getKey(), e.getValue(), scenario));
+            for (var e : req.inputs().entrySet()) kwargs.put(e.getKey(), ForwardInput.parse(e.getKey(), e.getValue(), scenario, annotatedInt(src, root, e.getKey())));
             in.traceRoot((Value.ObjectV) rootObj, args, kwargs);
         } catch (RuntimeException e) {
             // where it failed: the statement run last (building the model, outside any traced forward)
@@ -286,17 +286,24 @@ public final class SourceAnalyzer {
     }
 
     /** --input name=dims: an int64 tensor of the given shape, dims in the formula language over the scenario's names. */
-    static Value inputTensor(String name, String dims, java.util.function.Function<String, Poly> scenario) {
-        List<Poly> shape = new ArrayList<>();
-        for (String d : dims.split(",")) {
-            if (d.isBlank()) continue;
-            try {
-                shape.add(new io.flopscope.formula.SymbolicEvaluator(scenario, false).eval(io.flopscope.formula.FormulaParser.parse(d.strip())));
-            } catch (io.flopscope.formula.FormulaSyntaxError | io.flopscope.formula.SymbolicEvaluator.SymbolicException e) {
-                throw new IllegalArgumentException("--input " + name + "=" + dims + ": " + e.getMessage());
+    /** Whether the root's forward() annotates this parameter `int` (start_pos: int): a bare --input EXPR is then an int. */
+    private static boolean annotatedInt(SourceLookup src, String root, String param) {
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(root));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty() && seen.size() < 40) {
+            String c = todo.poll();
+            var decl = src.classDecl(c);
+            if (!seen.add(c) || decl.isEmpty()) continue;
+            todo.addAll(decl.get().bases());
+            for (var st : decl.get().def().body()) {
+                if (!(st instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd) || !fd.name().equals("forward")) continue;
+                for (var p : fd.params().params()) {
+                    if (p.name().equals(param)) return p.annotation() instanceof io.flopscope.analyzer.ast.PyExpr.Name n && n.id().equals("int");
+                }
+                return false;
             }
         }
-        return new Value.TensorV(shape, DType.INT64, true);
+        return false;
     }
 
     private static Map<String, Value> configKwargs(ConfigEnv env) {

@@ -30,7 +30,9 @@ final class SourceOptions {
     @Option(names = "--setup", paramLabel = "CALL", description = "A method called on the model before forward, e.g. \"setup_caches(max_batch_size=batch_size, max_seq_length=64)\".")
     String setup;
 
-    @Option(names = "--input", paramLabel = "NAME=DIMS", description = "Another forward input: an int64 tensor of these comma-separated dims, e.g. input_pos=seq_len; repeatable.")
+    @Option(names = "--input", paramLabel = "NAME=VALUE", description = "Another forward input, repeatable: an int64 tensor of comma-separated dims (input_pos=seq_len), "
+            + "float(dims) a tensor of the activations' dtype, int(EXPR) a Python int (start_pos=int(cache_len); a bare EXPR where forward annotates it int), "
+            + "[EXPR]*N a list (seqlens=[seq_len]*batch_size), None/True/False.")
     List<String> inputs = new ArrayList<>();
 
     static Map<String, Object> readConfig(Path p) {
@@ -120,7 +122,7 @@ final class SourceOptions {
         Map<String, String> in = new LinkedHashMap<>();
         for (String i : inputs) {
             int eq = i.indexOf('=');
-            if (eq <= 0) throw UserError.usage("--input " + i + ": expected NAME=DIMS");
+            if (eq <= 0) throw UserError.usage("--input " + i + ": expected NAME=VALUE");
             in.put(i.substring(0, eq).strip(), i.substring(eq + 1).strip());
         }
         return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode, setup, in);

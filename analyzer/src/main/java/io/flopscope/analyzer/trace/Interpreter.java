@@ -1674,7 +1674,13 @@ public final class Interpreter {
         } catch (ReturnSignal r) {
             // done
         } catch (Unanalysable u) {
-            diagnostics.add(Diagnostic.error(rec.file, fwd.def().defLine(), m.className + ": " + u.getMessage()));
+            String msg = u.getMessage();
+            // the model's own forward: an input nobody supplied is the user's to give, never a silent zero
+            if (m == root && msg.startsWith("missing ")) msg += ": the forward input has no value; give it with --input NAME=... (docs/analyzer.md, \"Forward inputs\")";
+            diagnostics.add(Diagnostic.error(rec.file, fwd.def().defLine(), m.className + ": " + msg));
+            // recorded as an unanalysed line of the document, so that the totals say INCOMPLETE
+            rec.enter(fwd.def(), fwd.def().defLine());
+            rec.unanalysed(msg);
         } finally {
             twinsInProgress.remove(m.className);
         }
@@ -1720,12 +1726,15 @@ public final class Interpreter {
         if (v instanceof TupleV tv) for (Value x : tv.items()) collectDims(x, out);
     }
 
+    private ObjectV root;
+
     /** Traces the root module's forward (the model) into its analysis. */
     public void traceRoot(ObjectV root, List<Value> args, Map<String, Value> kwargs) {
         Optional<FuncV> fwd = method(root.className, "forward", root);
         if (fwd.isEmpty()) throw new Unanalysable(root.className + " has no forward()");
         // the root's constructor arguments are the config's values: no caller binds them, so no generic copy
         root.ctorParams.clear();
+        this.root = root;
         traceTwin(variant(root.className, "root"), root, root, args, decoratedKwargs(fwd.get(), args, kwargs), fwd.get());
     }
 
