@@ -15,6 +15,7 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@code d1,d2,...}: an int64 tensor of those dims (token ids, positions), sizes over batch_size, seq_len, cache_len;</li>
  *   <li>{@code float(d1,...)}: a tensor in the activations' dtype; {@code float32(...)}, {@code int64(...)}, {@code bool(...)} likewise;</li>
+ *   <li>{@code arange(START, END)}: int64 positions START..END-1 whose values are known (input_pos=arange(cache_len, cache_len+seq_len));</li>
  *   <li>{@code int(EXPR)}: a Python int ({@code start_pos=int(cache_len)}); a bare {@code EXPR} also, where forward()
  *       annotates the parameter {@code int};</li>
  *   <li>{@code [EXPR, ...]} or {@code [EXPR]*N}: a list of ints ({@code seqlens=[seq_len]*batch_size});</li>
@@ -40,11 +41,16 @@ public final class ForwardInput {
                 String kind = t.substring(0, open), inner = t.substring(open + 1, t.length() - 1);
                 return switch (kind) {
                     case "int" -> new Value.IntV(size(inner, scenario));
+                    case "arange" -> {
+                        List<Poly> ends = dims(inner, scenario);
+                        if (ends.size() != 2) throw new IllegalArgumentException("arange(START, END) takes two sizes");
+                        yield new Value.TensorV(List.of(ends.get(1).subtract(ends.get(0))), DType.INT64, true, ends.get(0));
+                    }
                     case "float", "bf16", "fp16", "half" -> new Value.TensorV(dims(inner, scenario), DType.ACTIVATION, true);
                     case "float32", "fp32" -> new Value.TensorV(dims(inner, scenario), DType.FLOAT32, true);
                     case "int64", "long" -> new Value.TensorV(dims(inner, scenario), DType.INT64, true);
                     case "bool" -> new Value.TensorV(dims(inner, scenario), DType.BOOL, true);
-                    default -> throw new IllegalArgumentException("unknown kind '" + kind + "' (int, float, float32, int64, bool)");
+                    default -> throw new IllegalArgumentException("unknown kind '" + kind + "' (int, arange, float, float32, int64, bool)");
                 };
             }
             if (annotatedInt && !t.contains(",")) return new Value.IntV(size(t, scenario));

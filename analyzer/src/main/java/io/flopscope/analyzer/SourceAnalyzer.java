@@ -93,7 +93,9 @@ public final class SourceAnalyzer {
         try {
             if (hf || cfgClass.isPresent()) rootObj = in.instantiateRoot(root, List.of(cfg), Map.of());
             else {
-                rootObj = in.instantiateRoot(root, dataclassCfg.isPresent() ? List.of(cfg) : List.of(), dataclassCfg.isPresent() ? Map.of() : configKwargs(env));
+                // a config object of no class FlopScope knows (minGPT's CfgNode): the --set values stand for its attributes
+                boolean configObject = dataclassCfg.isPresent() || requiredFirstParam(src, root).filter(p -> !env.has(p)).isPresent();
+                rootObj = in.instantiateRoot(root, configObject ? List.of(cfg) : List.of(), configObject ? Map.of() : configKwargs(env));
             }
             // a decode step feeds one new token per sequence
             Poly seq = req.decode() ? Poly.ONE : Poly.symbol("seq_len");
@@ -105,7 +107,8 @@ public final class SourceAnalyzer {
             };
             if (req.setup() != null && !req.setup().isBlank()) in.setup((Value.ObjectV) rootObj, req.setup(), scenario);
             Value.TensorV ids = new Value.TensorV(List.of(Poly.symbol("batch_size"), seq), DType.INT64, true);
-            args.add(ids);
+            // the token ids go to forward's first parameter, unless --input gives that one (gpt-oss's unbatched x)
+            if (!req.inputs().containsKey(forwardParam(src, root, 0))) args.add(ids);
             if (hf) {
                 kwargs.put("use_cache", new Value.BoolV(true));
                 if (req.decode()) {
@@ -280,14 +283,69 @@ public final class SourceAnalyzer {
                     String q = src.resolve(decl.get().module(), n.id());
                     if (q != null && src.classDecl(q).isPresent()) return Optional.of(q);
                 }
+                // no annotation (nanoGPT's GPT(config)): the dataclass of the root's file whose fields the file reads most as param.field
+                if (ps.size() > 1 && ps.get(1).annotation() == null && ps.get(1).defaultValue() == null) return inferredConfig(src, decl.get().module(), ps.get(1).name());
             }
         }
         return Optional.empty();
     }
 
-    /** --input name=dims: an int64 tensor of the given shape, dims in the formula language over the scenario's names. */
+    /** The first parameter of the root's __init__ after self when it has no default (the config it is built from). */
+    private static Optional<String> requiredFirstParam(SourceLookup src, String root) {
+        var decl = src.classDecl(root);
+        if (decl.isEmpty()) return Optional.empty();
+        for (var s : decl.get().def().body()) {
+            if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.name().equals("__init__")) {
+                var ps = fd.params().params();
+                return ps.size() > 1 && ps.get(1).defaultValue() == null && ps.get(1).kind() == io.flopscope.analyzer.ast.Params.Kind.POSITIONAL
+                        ? Optional.of(ps.get(1).name()) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> inferredConfig(SourceLookup src, String module, String param) {
+        Optional<PyModule> mod = src.module(module);
+        if (mod.isEmpty()) return Optional.empty();
+        java.util.Set<String> read = new java.util.HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(param) + "\\.([A-Za-z_]\\w*)").matcher(String.join("\n", mod.get().lines()));
+        while (m.find()) read.add(m.group(1));
+        String best = null;
+        int bestScore = 0;
+        boolean tie = false;
+        for (var st : mod.get().body()) {
+            if (!(st instanceof io.flopscope.analyzer.ast.PyStmt.ClassDef cd) || cd.decorators().stream().noneMatch(d -> {
+                String t = io.flopscope.analyzer.trace.ExprText.of(d instanceof io.flopscope.analyzer.ast.PyExpr.Call c ? c.func() : d);
+                return t.equals("dataclass") || t.endsWith(".dataclass");
+            })) continue;
+            int score = 0;
+            for (var f : cd.body()) if (f instanceof io.flopscope.analyzer.ast.PyStmt.AnnAssign a && a.target() instanceof io.flopscope.analyzer.ast.PyExpr.Name n && read.contains(n.id())) score++;
+            if (score > bestScore) { best = module + "." + cd.name(); bestScore = score; tie = false; }
+            else if (score == bestScore && score > 0) tie = true;
+        }
+        return tie ? Optional.empty() : Optional.ofNullable(best);
+    }
+
+    /** The name of forward()'s parameter at this position after self, "" when there is none. */
+    private static String forwardParam(SourceLookup src, String root, int index) {
+        var fd = rootForward(src, root);
+        if (fd == null) return "";
+        var ps = fd.params().params();
+        return ps.size() > index + 1 ? ps.get(index + 1).name() : "";
+    }
+
     /** Whether the root's forward() annotates this parameter `int` (start_pos: int): a bare --input EXPR is then an int. */
     private static boolean annotatedInt(SourceLookup src, String root, String param) {
+        var fd = rootForward(src, root);
+        if (fd == null) return false;
+        for (var p : fd.params().params()) {
+            if (p.name().equals(param)) return p.annotation() instanceof io.flopscope.analyzer.ast.PyExpr.Name n && n.id().equals("int");
+        }
+        return false;
+    }
+
+    /** The forward() the root runs: its own or the first base's in the source. */
+    private static io.flopscope.analyzer.ast.PyStmt.FunctionDef rootForward(SourceLookup src, String root) {
         java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(root));
         java.util.Set<String> seen = new java.util.HashSet<>();
         while (!todo.isEmpty() && seen.size() < 40) {
@@ -296,14 +354,10 @@ public final class SourceAnalyzer {
             if (!seen.add(c) || decl.isEmpty()) continue;
             todo.addAll(decl.get().bases());
             for (var st : decl.get().def().body()) {
-                if (!(st instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd) || !fd.name().equals("forward")) continue;
-                for (var p : fd.params().params()) {
-                    if (p.name().equals(param)) return p.annotation() instanceof io.flopscope.analyzer.ast.PyExpr.Name n && n.id().equals("int");
-                }
-                return false;
+                if (st instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.name().equals("forward")) return fd;
             }
         }
-        return false;
+        return null;
     }
 
     private static Map<String, Value> configKwargs(ConfigEnv env) {

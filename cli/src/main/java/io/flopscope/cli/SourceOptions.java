@@ -31,7 +31,7 @@ final class SourceOptions {
     String setup;
 
     @Option(names = "--input", paramLabel = "NAME=VALUE", description = "Another forward input, repeatable: an int64 tensor of comma-separated dims (input_pos=seq_len), "
-            + "float(dims) a tensor of the activations' dtype, int(EXPR) a Python int (start_pos=int(cache_len); a bare EXPR where forward annotates it int), "
+            + "arange(START,END) positions with known values, float(dims) a tensor of the activations' dtype, int(EXPR) a Python int (start_pos=int(cache_len); a bare EXPR where forward annotates it int), "
             + "[EXPR]*N a list (seqlens=[seq_len]*batch_size), None/True/False.")
     List<String> inputs = new ArrayList<>();
 

@@ -20,6 +20,10 @@ final class Builtins {
 
     private Builtins() {}
 
+    /** What every torch.nn.Module (and the weighted ones) answers hasattr for. */
+    private static final Set<String> MODULE_ATTRIBUTES = Set.of("weight", "training", "forward", "parameters", "named_parameters", "buffers",
+            "modules", "children", "state_dict", "to", "eval", "train", "register_buffer", "register_parameter", "apply", "requires_grad_", "__call__");
+
     static Value lookup(String id) {
         if (NAMES.contains(id)) return new ExternalV("builtins." + id);
         if (id.endsWith("Error") || id.endsWith("Warning") || id.equals("Exception") || id.equals("NotImplemented")) return new ExternalV("builtins." + id);
@@ -133,6 +137,10 @@ final class Builtins {
                     if (!attr.startsWith("__")) return new BoolV(false);
                 }
                 if (obj instanceof ExternalV) return new BoolV(true); // library modules have the attributes the code probes for
+                // a torch module (nn.Linear): its constructor's arguments, weight and bias, and nn.Module's API; nothing
+                // a quantised replacement adds (gpt-fast's hasattr(self.output, "scales"))
+                if (obj instanceof ExternalModuleV m) return new BoolV(m.ctorArgs().containsKey(attr) || MODULE_ATTRIBUTES.contains(attr)
+                        || attr.equals("bias") && !Boolean.FALSE.equals(in.truth(m.ctorArgs().getOrDefault("bias", new BoolV(true)))));
                 if (obj instanceof TensorV) return new BoolV(!attr.startsWith("_"));
                 return new UnknownV("hasattr on " + Interpreter.describe(obj));
             }

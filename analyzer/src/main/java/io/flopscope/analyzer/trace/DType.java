@@ -2,7 +2,9 @@ package io.flopscope.analyzer.trace;
 
 /** Element types as the cost formulas name their sizes. */
 public enum DType {
-    ACTIVATION("a_bytes"), WEIGHT("w_bytes"), KV("kv_bytes"), FLOAT32("4"), INT64("8"), INT32("4"), BOOL("1");
+    ACTIVATION("a_bytes"), WEIGHT("w_bytes"), KV("kv_bytes"), FLOAT32("4"), INT64("8"), INT32("4"), BOOL("1"),
+    /** complex64: RoPE as rotation by complex numbers (torch.polar, view_as_complex), two float32 per element. */
+    COMPLEX64("8");
 
     /** The size of one element in the formula language. */
     public final String bytes;

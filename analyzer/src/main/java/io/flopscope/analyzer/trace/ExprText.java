@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Short source-like text of an expression, for messages and branch reasons. */
-final class ExprText {
+public final class ExprText {
     private ExprText() {}
 
-    static String of(PyExpr e) {
+    public static String of(PyExpr e) {
         if (e == null) return "";
         if (e instanceof PyExpr.Name n) return n.id();
         if (e instanceof PyExpr.Attribute a) return of(a.value()) + "." + a.attr();

@@ -290,7 +290,14 @@ public final class Interpreter {
         Recorder.StmtRecord rec = null;
         if (f.recordsStatements) rec = f.rec.enter(s, headerEnd(s));
         try {
-            execStmtInner(s, f);
+            try {
+                execStmtInner(s, f);
+            } catch (Unanalysable | ReturnSignal | BreakSignal | ContinueSignal signal) {
+                throw signal;
+            } catch (StackOverflowError | RuntimeException e) {
+                // a defect of the analyzer on this line: unanalysed with what went wrong, never a silent zero
+                throw new Unanalysable("internal error of the analyzer (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            }
             if (rec != null && rec.events.isEmpty() && rec.notes.isEmpty() && rec.unanalysed == null) f.rec.note(zeroReason(s));
         } catch (Unanalysable u) {
             if (f.recordsStatements) {
@@ -603,6 +610,10 @@ public final class Interpreter {
         if (items == null && it instanceof RepeatedV r) {
             Poly saved = f.multiplier;
             f.multiplier = f.multiplier.multiply(r.count());
+            java.util.Map<ListV, Integer> appends = new java.util.IdentityHashMap<>();
+            java.util.Set<ListV> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Value v : f.locals.values()) if (v instanceof ListV l) before.add(l);
+            repeatAppends.push(appends);
             try {
                 assign(fo.target(), r.element(), f);
                 exec(fo.body(), f);
@@ -610,7 +621,10 @@ public final class Interpreter {
                 throw new Unanalysable("break/continue in a loop over " + r.count().toFormula() + " repeated elements");
             } finally {
                 f.multiplier = saved;
+                repeatAppends.pop();
             }
+            appends.keySet().retainAll(before); // a list of one iteration's own is not the loop's
+            collectAppends(appends, r.count(), f);
             return;
         }
         if (items == null && it instanceof TensorV t && t.rank() > 0) {
@@ -675,6 +689,43 @@ public final class Interpreter {
         }
     }
 
+    /** How many values a built object (and the objects, lists and dicts it holds) could not compute. */
+    static int unknowns(Value v) {
+        return unknowns(v, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()), 0);
+    }
+
+    private static int unknowns(Value v, Set<Object> seen, int depth) {
+        if (v instanceof UnknownV) return 1;
+        if (depth > 12 || v == null || !seen.add(v)) return 0;
+        int n = 0;
+        if (v instanceof ObjectV o) for (var e : o.attrs.entrySet()) if (!e.getKey().startsWith("__")) n += unknowns(e.getValue(), seen, depth + 1);
+        if (v instanceof ListV l) for (Value x : l.items()) n += unknowns(x, seen, depth + 1);
+        if (v instanceof TupleV t) for (Value x : t.items()) n += unknowns(x, seen, depth + 1);
+        if (v instanceof DictV d) for (Value x : d.items().values()) n += unknowns(x, seen, depth + 1);
+        if (v instanceof RepeatedV r) n += unknowns(r.element(), seen, depth + 1);
+        return n;
+    }
+
+    /** Lists appended to in the repeated loops being run (innermost first), with their length before the first append. */
+    private final java.util.ArrayDeque<java.util.Map<ListV, Integer>> repeatAppends = new java.util.ArrayDeque<>();
+
+    void appended(ListV l) { if (!repeatAppends.isEmpty()) repeatAppends.peek().putIfAbsent(l, l.items().size()); }
+
+    /**
+     * A list that was empty before a loop over count elements and got one item per iteration (ys.append(y) in
+     * mamba's scan) holds count such items: the names bound to it become that repeated list. Anything else appended
+     * in such a loop has no exact length.
+     */
+    private void collectAppends(java.util.Map<ListV, Integer> appends, Poly count, Frame f) {
+        for (var e : appends.entrySet()) {
+            ListV l = e.getKey();
+            if (e.getValue() != 0 || l.items().size() != 1)
+                throw new Unanalysable("a list appended to " + (l.items().size() - e.getValue()) + " times in a loop over " + count.toFormula() + " iterations");
+            RepeatedV rep = new RepeatedV(l.items().get(0), count);
+            for (var loc : f.locals.entrySet()) if (loc.getValue() == l) loc.setValue(rep);
+        }
+    }
+
     /** Concrete elements, or null when the iterable is symbolic. */
     List<Value> iterate(Value v) {
         if (v instanceof TupleV t) return t.items();
@@ -699,6 +750,21 @@ public final class Interpreter {
         if (target instanceof PyExpr.Name n) { f.locals.put(n.id(), v); return; }
         if (target instanceof PyExpr.TupleExpr || target instanceof PyExpr.ListExpr) {
             List<PyExpr> elts = target instanceof PyExpr.TupleExpr t ? t.elts() : ((PyExpr.ListExpr) target).elts();
+            int star = -1;
+            for (int i = 0; i < elts.size(); i++) if (elts.get(i) instanceof PyExpr.Starred) star = i;
+            if (star >= 0) {
+                // a, *rest = seq: the starred name takes what the others leave, as a list
+                if (v instanceof UnknownV) { for (PyExpr e : elts) assign(e instanceof PyExpr.Starred st ? st.value() : e, v, f); return; }
+                List<Value> all = iterate(v);
+                if (all == null && v instanceof ObjectV o && !o.fieldOrder.isEmpty()) all = modelOutputItems(o);
+                if (all == null) throw new Unanalysable("cannot unpack " + describe(v) + " into a starred target");
+                int after = elts.size() - star - 1;
+                if (all.size() < elts.size() - 1) throw new Unanalysable("cannot unpack " + all.size() + " values into " + (elts.size() - 1) + " names and a starred one");
+                for (int i = 0; i < star; i++) assign(elts.get(i), all.get(i), f);
+                assign(((PyExpr.Starred) elts.get(star)).value(), new ListV(new ArrayList<>(all.subList(star, all.size() - after))), f);
+                for (int i = 0; i < after; i++) assign(elts.get(star + 1 + i), all.get(all.size() - after + i), f);
+                return;
+            }
             List<Value> items = unpack(v, elts.size());
             for (int i = 0; i < elts.size(); i++) assign(elts.get(i), items.get(i), f);
             return;
@@ -879,7 +945,7 @@ public final class Interpreter {
             } else {
                 failed = new Unanalysable("filtered comprehension over " + r.count().toFormula() + " elements");
             }
-            int symbolicTaints = buildTaints - taints + (element instanceof UnknownV ? 1 : 0);
+            int symbolicTaints = buildTaints - taints + unknowns(element);
             boolean dict = c.kind().equals("dict");
             if (n == null || failed == null && symbolicTaints == 0 && !dict) {
                 if (failed != null) throw failed;
@@ -892,7 +958,7 @@ public final class Interpreter {
                 try {
                     assign(g.target(), IntV.of(0), inner);
                     Value concrete = eval(c.elt(), inner);
-                    better = buildTaints - before + (concrete instanceof UnknownV ? 1 : 0) < symbolicTaints;
+                    better = buildTaints - before + unknowns(concrete) < symbolicTaints;
                 } catch (Unanalysable u) {
                     better = false;
                 }
@@ -983,9 +1049,16 @@ public final class Interpreter {
         return new ExternalV(q);
     }
 
+    private static final Set<String> DICT_METHODS = Set.of("get", "items", "keys", "values", "pop", "update", "setdefault", "copy", "clear");
+
     Value attribute(Value obj, String attr, Frame f) {
         // an optional value is read where it exists (the reads sit behind `is not None` tests)
         if (obj instanceof MaybeV m) return attribute(m.value(), attr, f);
+        // torch's (values, indices) results (topk, sort, max along a dim) are named tuples
+        if (obj instanceof TupleV t && t.items().size() == 2 && t.items().get(0) instanceof TensorV && (attr.equals("values") || attr.equals("indices")))
+            return t.items().get(attr.equals("values") ? 0 : 1);
+        // nn.ModuleDict (a dict here): its modules are attributes too (self.transformer.wte in nanoGPT)
+        if (obj instanceof DictV d && d.items().get(attr) != null && !DICT_METHODS.contains(attr)) return d.items().get(attr);
         if (obj instanceof ObjectV o) {
             Value v = o.attrs.get(attr);
             if (v != null) return v;
@@ -1366,7 +1439,9 @@ public final class Interpreter {
             // numeric constructor arguments become the parameters of this class's analysis
             for (Params.Param p : init.get().def().params().params()) {
                 Value v = f.locals.get(p.name());
-                if (v instanceof IntV iv && !p.name().equals("self")) o.ctorParams.put(p.name(), iv.value());
+                // a constant of 0 or less is an axis or a flag (RMSNorm(dim=-1)), not a size: it stays a constant
+                boolean flag = iv(v) != null && iv(v).isConstant() && iv(v).constantValue().signum() <= 0;
+                if (v instanceof IntV iv && !p.name().equals("self") && !flag) o.ctorParams.put(p.name(), iv.value());
             }
             o.attrs.put("__ctor_args__", new DictV(new LinkedHashMap<>(f.locals)));
             int taints = buildTaints;
@@ -1580,7 +1655,10 @@ public final class Interpreter {
             // an index bound over the config's sizes (topk's expert indices) holds in every call
             Poly bound = t.indexBound() != null && t.indexBound().symbols().stream().allMatch(Interpreter::isGlobalSymbol) ? t.indexBound() : null;
             if (bound != null) sig.append("<").append(bound.toFormula());
-            return new TensorV(dims, t.dtype(), t.contiguous(), null, null, t.fill(), null, bound);
+            // positions whose values are known (input_pos = arange(cache_len, ...)) keep them: conditions read them
+            Poly start = t.arangeStart() != null && !generic && t.arangeStart().symbols().stream().allMatch(Interpreter::isGlobalSymbol) ? t.arangeStart() : null;
+            if (start != null) sig.append("@").append(start.toFormula());
+            return new TensorV(dims, t.dtype(), t.contiguous(), start, null, t.fill(), null, bound);
         }
         if (v instanceof TupleV tv) {
             List<Value> items = new ArrayList<>();
@@ -1637,7 +1715,8 @@ public final class Interpreter {
             twinsInProgress.put(m.className, m);
             try {
                 Value t = instantiate(m.className, new ArrayList<>(), kw, null);
-                twin = t instanceof ObjectV o && buildTaints - taints <= m.buildTaints ? o : null;
+                // worse than m: more failed statements, or more attributes it could not compute (an if on layer_idx)
+                twin = t instanceof ObjectV o && buildTaints - taints <= m.buildTaints && unknowns(o) <= unknowns(m) ? o : null;
             } catch (Unanalysable | ReturnSignal ex) {
                 twin = null;
             } finally {
@@ -1681,6 +1760,13 @@ public final class Interpreter {
             // recorded as an unanalysed line of the document, so that the totals say INCOMPLETE
             rec.enter(fwd.def(), fwd.def().defLine());
             rec.unanalysed(msg);
+        } catch (RuntimeException e) {
+            // a defect of the analyzer, not of the model: the forward is unanalysed, with what went wrong, never a silent zero
+            if (e instanceof BreakSignal || e instanceof ContinueSignal) throw e;
+            String msg = "internal error of the analyzer (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+            diagnostics.add(Diagnostic.error(rec.file, lastLine, m.className + ": " + msg));
+            rec.enter(fwd.def(), fwd.def().defLine());
+            rec.unanalysed(msg + " at line " + lastLine);
         } finally {
             twinsInProgress.remove(m.className);
         }
@@ -1727,6 +1813,8 @@ public final class Interpreter {
     }
 
     private ObjectV root;
+
+    private static Poly iv(Value v) { return v instanceof IntV i ? i.value() : null; }
 
     /** Traces the root module's forward (the model) into its analysis. */
     public void traceRoot(ObjectV root, List<Value> args, Map<String, Value> kwargs) {

@@ -82,6 +82,7 @@ final class TorchOps {
         DType da = a instanceof TensorV t ? t.dtype() : null, db = b instanceof TensorV t ? t.dtype() : null;
         if (da == null) return db == DType.WEIGHT ? DType.ACTIVATION : db;
         if (db == null) return da == DType.WEIGHT ? DType.ACTIVATION : da;
+        if (da == DType.COMPLEX64 || db == DType.COMPLEX64) return DType.COMPLEX64;
         if (da == DType.FLOAT32 || db == DType.FLOAT32) return DType.FLOAT32;
         if (da == DType.ACTIVATION || db == DType.ACTIVATION || da == DType.WEIGHT || db == DType.WEIGHT) return DType.ACTIVATION;
         if (da == DType.KV || db == DType.KV) return DType.KV;
@@ -110,8 +111,11 @@ final class TorchOps {
         TensorV out = new TensorV(shape, dt, true, start, null, fillOf(a, op, b), nz, nz == null ? null : ((TensorV) a).indexBound());
         Poly read = Poly.ZERO;
         for (Value v : List.of(a, b)) if (v instanceof TensorV t && t.rank() > 0) read = read.add(bytes(t));
-        basic(f, (inPlace ? "in-place " : "") + opName(op), "element-wise " + opName(op), FlopClass.VECTOR, out.numel(), read, bytes(out),
-                "1 FLOP per output element of shape " + ExprText.shape(shape) + "; reads each tensor operand, writes the result" + (inPlace ? " in place" : ""));
+        // complex operands (docs/conventions.md): a complex product is 4 real multiplies and 2 adds, a sum 2 adds
+        long per = dt == DType.COMPLEX64 ? (op.equals("*") ? 6 : op.equals("/") ? 11 : 2) : 1;
+        basic(f, (inPlace ? "in-place " : "") + opName(op), "element-wise " + opName(op), FlopClass.VECTOR, out.numel().multiply(Poly.constant(per)), read, bytes(out),
+                per + " FLOP" + (per == 1 ? "" : "s") + " per output element of shape " + ExprText.shape(shape) + (per == 1 ? "" : " (complex)")
+                        + "; reads each tensor operand, writes the result" + (inPlace ? " in place" : ""));
         return out;
     }
 
@@ -134,6 +138,103 @@ final class TorchOps {
         basic(f, name, "element-wise " + name, FlopClass.VECTOR, out.numel().multiply(Poly.constant(flopsPerElement)), bytes(x), bytes(out),
                 flopsPerElement + " FLOP" + (flopsPerElement == 1 ? "" : "s") + " per element of " + ExprText.shape(x.shape()));
         return out;
+    }
+
+    /**
+     * torch.einsum of one or two operands, any equation (ellipsis included). Two operands run as one bmm after
+     * summing away the indices only one operand has and the output lacks: 2 x the product of every remaining index's
+     * size, as FlopCounterMode counts that bmm. One operand is a permute and sums: no matmul.
+     */
+    private Value einsum(List<Value> args, Frame f) {
+        if (args.isEmpty() || !(args.get(0) instanceof StrV eqv)) throw new Unanalysable("einsum without an equation");
+        List<TensorV> ops = new ArrayList<>();
+        for (Value v : args.size() == 2 && (args.get(1) instanceof ListV || args.get(1) instanceof TupleV) ? in.iterate(args.get(1)) : args.subList(1, args.size()))
+            ops.add(tensor(v, "einsum"));
+        if (ops.isEmpty()) throw new Unanalysable("einsum without operands");
+        String eq = eqv.value().replace(" ", "");
+        String[] sides = eq.split("->", -1);
+        String[] ins = sides[0].split(",", -1);
+        if (ins.length != ops.size()) throw new Unanalysable("einsum equation `" + eq + "` names " + ins.length + " operands, got " + ops.size());
+        Map<Character, Poly> size = new LinkedHashMap<>();
+        List<Poly> ellipsis = List.of();
+        List<String> terms = new ArrayList<>();
+        for (int k = 0; k < ins.length; k++) {
+            String term = ins[k];
+            TensorV t = ops.get(k);
+            int letters = term.replace("...", "").length();
+            int e = t.rank() - letters;
+            if (e < 0 || (e > 0 && !term.contains("..."))) throw new Unanalysable("einsum term `" + term + "` does not match a tensor of rank " + t.rank());
+            int at = 0;
+            for (int i = 0; i < term.length(); i++) {
+                if (term.startsWith("...", i)) {
+                    ellipsis = broadcast(ellipsis, t.shape().subList(at, at + e));
+                    at += e;
+                    i += 2;
+                    continue;
+                }
+                Poly d = t.shape().get(at++);
+                Poly prev = size.get(term.charAt(i));
+                size.put(term.charAt(i), prev == null || prev.equals(Poly.ONE) ? d : prev);
+            }
+            terms.add(term.replace("...", ""));
+        }
+        String out;
+        if (sides.length > 1) out = sides[1];
+        else {
+            StringBuilder sb = new StringBuilder(eq.contains("...") ? "..." : "");
+            size.keySet().stream().sorted().filter(c -> sides[0].indexOf(c) == sides[0].lastIndexOf(c)).forEach(sb::append);
+            out = sb.toString();
+        }
+        List<Poly> shape = new ArrayList<>();
+        for (int i = 0; i < out.length(); i++) {
+            if (out.startsWith("...", i)) { shape.addAll(ellipsis); i += 2; continue; }
+            Poly d = size.get(out.charAt(i));
+            if (d == null) throw new Unanalysable("einsum output index " + out.charAt(i) + " is not in the inputs");
+            shape.add(d);
+        }
+        TensorV result = new TensorV(shape, resultType(ops.get(0), ops.size() > 1 ? ops.get(1) : ops.get(0)), true);
+        Poly read = Poly.ZERO;
+        for (TensorV t : ops) read = read.add(bytes(t));
+        if (ops.size() == 1) {
+            basic(f, "einsum", "permute and sum", FlopClass.VECTOR, ops.get(0).numel(), read, bytes(result), "`" + eq + "`: one operand, a permute and sums, no matmul");
+            return result;
+        }
+        // operands contracted left to right (torch without opt_einsum): each step one bmm over the indices the pair
+        // shares or the rest (later operands, the output) still needs
+        String outLetters = out.replace("...", "");
+        Poly ell = Poly.ONE;
+        for (Poly d : ellipsis) ell = ell.multiply(d);
+        // a pair with an index summed away runs as a bmm (matmul FLOPs); a pair with none as a broadcast multiply
+        // (ATen's sumproduct_pair calls mul: 1 vector FLOP per element, no matmul)
+        Poly flops = Poly.ZERO, products = Poly.ZERO;
+        String left = terms.get(0);
+        for (int k = 1; k < terms.size(); k++) {
+            StringBuilder later = new StringBuilder(outLetters);
+            for (int j = k + 1; j < terms.size(); j++) later.append(terms.get(j));
+            Poly prod = ell;
+            boolean summed = false;
+            StringBuilder kept = new StringBuilder();
+            for (var en : size.entrySet()) {
+                char c = en.getKey();
+                boolean inA = left.indexOf(c) >= 0, inB = terms.get(k).indexOf(c) >= 0, needed = later.indexOf(String.valueOf(c)) >= 0;
+                if (inA && inB || (inA || inB) && needed) prod = prod.multiply(en.getValue());
+                if (inA && inB && !needed) summed = true;
+                if ((inA || inB) && needed) kept.append(c);
+            }
+            if (summed) flops = flops.add(Poly.constant(2).multiply(prod));
+            else products = products.add(prod);
+            left = kept.toString();
+        }
+        StringBuilder shapes = new StringBuilder();
+        for (TensorV t : ops) shapes.append(shapes.length() == 0 ? "" : ", ").append(ExprText.shape(t.shape()));
+        if (!flops.isZero() && terms.size() > 2 && f.rec != null)
+            f.rec.condition("einsum of " + terms.size() + " operands contracted left to right (torch without opt_einsum, which would choose the order)");
+        if (!flops.isZero()) basic(f, "einsum", "matmul", FlopClass.MATMUL, flops, read, bytes(result),
+                "`" + eq + "` contracts operands left to right; each pair that sums an index is one bmm, 2 FLOPs per multiply-add over every index it keeps or sums ("
+                        + shapes + " → " + ExprText.shape(shape) + ")");
+        if (!products.isZero()) basic(f, "einsum", "element-wise mul", FlopClass.VECTOR, products, flops.isZero() ? read : Poly.ZERO, flops.isZero() ? bytes(result) : Poly.ZERO,
+                "`" + eq + "`: a pair of operands that sums no index is a broadcast multiply, 1 FLOP per element of its product (" + shapes + ")");
+        return result;
     }
 
     Value matmul(Value a, Value b, Frame f, String title) {
@@ -372,6 +473,9 @@ final class TorchOps {
             var si = in.method(o.className, "__setitem__", o);
             if (si.isPresent()) { in.callFunction(si.get(), List.of(in.eval(index, f), v), Map.of(), f, null); return; }
         }
+        // the element of a list of count alike ones, by the variable of a loop over them (kv_caches[i] = ...): the one
+        // element stands for all; what it holds after this forward is not read by it again
+        if (target instanceof RepeatedV r && in.eval(index, f) instanceof IntV i && i.value().equals(Builtins.RANGE_INDEX)) return;
         throw new Unanalysable("item assignment on " + Interpreter.describe(target));
     }
 
@@ -387,6 +491,7 @@ final class TorchOps {
             case "T": return t.with(reversed(t.shape()), false);
             case "ndim": return IntV.of(t.rank());
             case "is_cuda", "requires_grad", "is_meta": return new BoolV(false);
+            case "real", "imag": return t.dtype() == DType.COMPLEX64 ? new TensorV(t.shape(), DType.FLOAT32, false) : t; // views, no copy
             default: return new BoundMethodV(t, attr);
         }
     }
@@ -401,10 +506,10 @@ final class TorchOps {
             case "torch.long", "torch.int64": return new DTypeV(DType.INT64);
             case "torch.int32", "torch.int": return new DTypeV(DType.INT32);
             case "torch.bool": return new DTypeV(DType.BOOL);
-            case "math.pi": return new FloatV(Math.PI);
+            case "math.pi", "numpy.pi": return new FloatV(Math.PI);
             case "torch.__version__": return new StrV(Interpreter.TORCH_VERSION);
-            case "math.e": return new FloatV(Math.E);
-            case "math.inf", "float.inf": return new FloatV(Double.POSITIVE_INFINITY);
+            case "math.e", "numpy.e": return new FloatV(Math.E);
+            case "math.inf", "float.inf", "numpy.inf": return new FloatV(Double.POSITIVE_INFINITY);
             default: return n.isEmpty() ? null : new ExternalV(q);
         }
     }
@@ -434,14 +539,20 @@ final class TorchOps {
             Map.entry("torch.nn.modules.activation.SiLU", List.of("inplace")),
             Map.entry("torch.nn.modules.activation.ReLU", List.of("inplace")),
             Map.entry("torch.nn.modules.activation.Tanh", List.of()),
-            Map.entry("torch.nn.modules.linear.Identity", List.of()));
+            Map.entry("torch.nn.modules.linear.Identity", List.of()),
+            Map.entry("torch.nn.modules.conv.Conv1d", List.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode")));
 
     private static final Map<String, String> SHORT = Map.ofEntries(
             Map.entry("torch.nn.Linear", "torch.nn.modules.linear.Linear"), Map.entry("torch.nn.Embedding", "torch.nn.modules.sparse.Embedding"),
             Map.entry("torch.nn.LayerNorm", "torch.nn.modules.normalization.LayerNorm"), Map.entry("torch.nn.Dropout", "torch.nn.modules.dropout.Dropout"),
             Map.entry("torch.nn.GELU", "torch.nn.modules.activation.GELU"), Map.entry("torch.nn.SiLU", "torch.nn.modules.activation.SiLU"),
             Map.entry("torch.nn.ReLU", "torch.nn.modules.activation.ReLU"), Map.entry("torch.nn.Tanh", "torch.nn.modules.activation.Tanh"),
-            Map.entry("torch.nn.Identity", "torch.nn.modules.linear.Identity"));
+            Map.entry("torch.nn.Identity", "torch.nn.modules.linear.Identity"), Map.entry("torch.nn.Conv1d", "torch.nn.modules.conv.Conv1d"),
+            // fairscale's model-parallel layers (Meta's Llama code) at world size 1: the torch layer they shard
+            Map.entry("fairscale.nn.model_parallel.layers.ColumnParallelLinear", "torch.nn.modules.linear.Linear"),
+            Map.entry("fairscale.nn.model_parallel.layers.RowParallelLinear", "torch.nn.modules.linear.Linear"),
+            Map.entry("fairscale.nn.model_parallel.layers.ParallelEmbedding", "torch.nn.modules.sparse.Embedding"),
+            Map.entry("fairscale.nn.model_parallel.layers.VocabParallelEmbedding", "torch.nn.modules.sparse.Embedding"));
 
     static String canonicalModule(String q) {
         String c = SHORT.getOrDefault(q, q);
@@ -467,6 +578,27 @@ final class TorchOps {
         Map<String, Value> a = m.ctorArgs();
         String title = name != null ? name : Interpreter.shortName(c);
         switch (Interpreter.shortName(c)) {
+            case "Conv1d": {
+                // [batch, channels, length] (or unbatched [channels, length]); stride 1, the output length exact
+                if (x.rank() != 3 && x.rank() != 2) throw new Unanalysable("Conv1d of a rank-" + x.rank() + " input");
+                Poly cin = dimOf(a.get("in_channels")), cout = dimOf(a.get("out_channels")), k = dimOf(single(a.get("kernel_size")));
+                Poly groups = a.containsKey("groups") ? dimOf(a.get("groups")) : Poly.ONE;
+                Poly stride = a.containsKey("stride") ? dimOf(single(a.get("stride"))) : Poly.ONE, dil = a.containsKey("dilation") ? dimOf(single(a.get("dilation"))) : Poly.ONE;
+                if (!stride.equals(Poly.ONE)) throw new Unanalysable("Conv1d with stride " + stride.toFormula() + " (stride 1 is modelled)");
+                Value pad = a.getOrDefault("padding", IntV.of(0));
+                Poly len = x.shape().get(x.rank() - 1);
+                Poly lout = pad instanceof StrV ps && ps.value().equals("same") ? len
+                        : pad instanceof StrV pv && pv.value().equals("valid") ? len.subtract(dil.multiply(k.subtract(Poly.ONE)))
+                        : len.add(Poly.constant(2).multiply(dimOf(single(pad)))).subtract(dil.multiply(k.subtract(Poly.ONE)));
+                boolean bias = !Boolean.FALSE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))));
+                Poly batch = x.rank() == 3 ? x.shape().get(0) : Poly.ONE;
+                ref(f, title, c, "in_channels", cin, "out_channels", cout, "kernel_size", k, "in_per_group", cin.divide(groups), "bias", bias,
+                        "batch", batch, "length_in", len, "length_out", lout);
+                List<Poly> s = new ArrayList<>(x.shape());
+                s.set(x.rank() - 2, cout);
+                s.set(x.rank() - 1, lout);
+                return new TensorV(s, DType.ACTIVATION, true);
+            }
             case "Linear": {
                 Poly in_ = dimOf(a.get("in_features")), out = dimOf(a.get("out_features"));
                 boolean bias = !Boolean.FALSE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))));
@@ -525,6 +657,7 @@ final class TorchOps {
         if (n.startsWith("transformers.cache_utils.") && n.endsWith(".from_legacy_cache")) {
             return newCache(n.substring(0, n.lastIndexOf('.')), legacyLength(a0));
         }
+        if (n.startsWith("numpy.")) return numpyCall(n, args, kw, f);
         switch (n) {
             case "torch.nn.Buffer", "torch.nn.parameter.Buffer": return a0;
             case "torch.nn.Parameter", "torch.nn.parameter.Parameter": return a0 instanceof TensorV t ? new TensorV(t.shape(), DType.WEIGHT, true) : a0;
@@ -534,10 +667,17 @@ final class TorchOps {
             case "torch.empty", "torch.zeros", "torch.ones", "torch.randn", "torch.rand", "torch.full", "torch.ones_like", "torch.zeros_like",
                  "torch.empty_like", "torch.full_like": return creation(n, args, kw, f);
             case "torch.arange": return arange(args, kw, f);
-            case "torch.tensor", "torch.as_tensor": {
-                DType dt = dtypeArg(kw, a0 instanceof FloatV ? DType.ACTIVATION : DType.INT64);
-                basic(f, "torch.tensor", "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, dt.size(), "creates a scalar tensor: writes one element");
-                return new TensorV(List.of(), dt, true);
+            case "torch.tensor", "torch.as_tensor", "torch.from_numpy", "torch.FloatTensor", "torch.LongTensor", "torch.BoolTensor": {
+                // from Python data or a numpy array: the nesting gives the shape
+                List<Poly> shape = dataShape(a0);
+                DType dt = switch (n) {
+                    case "torch.FloatTensor" -> DType.FLOAT32; case "torch.LongTensor" -> DType.INT64; case "torch.BoolTensor" -> DType.BOOL;
+                    default -> dtypeArg(kw, a0 instanceof TensorV t ? t.dtype() : isFloatData(a0) ? DType.ACTIVATION : DType.INT64);
+                };
+                TensorV out = new TensorV(shape, dt, true);
+                basic(f, n.equals("torch.as_tensor") ? "torch.tensor" : n, "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, bytes(out),
+                        shape.isEmpty() ? "creates a scalar tensor: writes one element" : "creates a " + ExprText.shape(shape) + " tensor from host data: writes it");
+                return out;
             }
             case "torch.finfo", "torch.iinfo": return new ObjectV("torch.finfo");
             case "torch.matmul", "torch.bmm", "torch.mm": return matmul(args.get(0), args.get(1), f, n.substring(6) + "(a, b)");
@@ -550,6 +690,20 @@ final class TorchOps {
                 return out;
             }
             case "torch.cat", "torch.concat", "torch.stack": return cat(n, args, kw, f);
+            case "torch.hstack", "torch.vstack": {
+                // hstack: along dim 1 (dim 0 for 1-D tensors); vstack: along dim 0 (1-D tensors stacked as rows)
+                List<Value> parts = in.iterate(a0);
+                if (parts == null || parts.isEmpty()) throw new Unanalysable(n + " of a symbolic or empty list");
+                boolean flat = tensor(parts.get(0), n).rank() == 1;
+                if (n.equals("torch.vstack") && flat) return cat("torch.stack", List.of(a0, IntV.of(0)), Map.of(), f);
+                return cat("torch.cat", List.of(a0, IntV.of(n.equals("torch.hstack") && !flat ? 1 : 0)), Map.of(), f);
+            }
+            // one process: no process group (tensor parallelism is not modelled from source)
+            case "torch.distributed.is_initialized": return new BoolV(false);
+            case "torch.distributed.get_world_size": return IntV.of(1);
+            case "torch.distributed.get_rank": return IntV.of(0);
+            case "fairscale.nn.model_parallel.initialize.get_model_parallel_world_size": return IntV.of(1);
+            case "fairscale.nn.model_parallel.initialize.get_model_parallel_rank": return IntV.of(0);
             case "torch.all", "torch.any": return callMethod(a0, n.substring(6), args.subList(1, args.size()), kw, f);
             case "torch.topk": return callMethod(a0, "topk", args.subList(1, args.size()), kw, f);
             case "torch.greater", "torch.gt", "torch.ne", "torch.eq", "torch.lt", "torch.ge", "torch.le", "torch.greater_equal", "torch.less":
@@ -620,12 +774,30 @@ final class TorchOps {
             }
             case "torch.tril", "torch.triu": { TensorV t = (TensorV) a0; return elementwise(f, n.substring(6), t, 1, t.dtype()); }
             case "torch.tanh", "torch.exp", "torch.rsqrt", "torch.sqrt", "torch.sigmoid", "torch.sin", "torch.cos", "torch.log", "torch.abs",
-                 "torch.erf", "torch.neg", "torch.reciprocal": return elementwise(f, n.substring(6), tensor(a0, n), 1, null);
+                 "torch.erf", "torch.neg", "torch.reciprocal", "torch.expm1", "torch.log1p", "torch.square", "torch.sign":
+                return elementwise(f, n.substring(6), tensor(a0, n), 1, null);
+            case "torch.relu", "torch.nn.functional.relu": return activation(f, "torch.nn.modules.activation.ReLU", tensor(a0, n));
+            case "F.softplus": {
+                // log(1 + exp(x)), linear above the threshold: exp, add, log and the compare, 4 FLOPs per element
+                return elementwise(f, "softplus", tensor(a0, n), 4, null);
+            }
+            case "torch.clamp", "torch.clip", "F.hardtanh": return elementwise(f, n.substring(n.lastIndexOf('.') + 1), tensor(a0, n), 1, null);
             case "torch.pow": return a0 instanceof TensorV t ? elementwise(f, "pow", t, 1, null)
                     : args.size() > 1 && args.get(1) instanceof TensorV e ? elementwise(f, "pow", e, 1, null) : tensor(a0, n);
             case "torch.mul", "torch.add", "torch.sub", "torch.div", "torch.maximum", "torch.minimum":
                 return tensorBinary(args.get(0), switch (n) { case "torch.mul" -> "*"; case "torch.add" -> "+"; case "torch.sub" -> "-"; case "torch.div" -> "/"; default -> "max"; }, args.get(1), f, false);
             case "torch.softmax", "F.softmax": return softmax(tensor(a0, n), f);
+            case "F.cross_entropy": {
+                // log_softmax over the classes (max, subtract, exp, sum, log: 5 FLOPs per logit), then the mean of the
+                // N picked log-probabilities (nll_loss); no matmul
+                TensorV logits = tensor(a0, n), target = tensor(args.size() > 1 ? args.get(1) : kw.get("target"), n);
+                Poly cells = logits.numel(), rows = target.numel();
+                basic(f, "log_softmax", "log_softmax", FlopClass.VECTOR, cells.multiply(Poly.constant(5)), bytes(logits), cells.multiply(DType.ACTIVATION.size()),
+                        "max, subtract, exp, sum, log: 5 FLOPs per logit of " + ExprText.shape(logits.shape()));
+                basic(f, "nll_loss", "nll_loss (mean)", FlopClass.VECTOR, rows, rows.multiply(DType.ACTIVATION.size()).add(bytes(target)), DType.ACTIVATION.size(),
+                        "gathers the target's log-probability in each of the " + rows.toFormula() + " rows and averages them");
+                return new TensorV(List.of(), DType.ACTIVATION, true);
+            }
             case "F.gelu": return activation(f, "torch.nn.modules.activation.GELU", tensor(a0, n));
             case "F.silu": return activation(f, "torch.nn.modules.activation.SiLU", tensor(a0, n));
             case "F.relu": return activation(f, "torch.nn.modules.activation.ReLU", tensor(a0, n));
@@ -667,6 +839,49 @@ final class TorchOps {
             case "math.ceil", "math.floor": return a0 instanceof IntV ? a0 : new UnknownV(n + " of a float");
             case "warnings.warn", "logger.warning", "logger.warning_once", "logging.warning": return NoneV.NONE;
             case "copy.deepcopy", "copy.copy": return copyOf(a0, n.equals("copy.deepcopy"));
+            case "torch.einsum": return einsum(args, f);
+            case "einops.einsum": {
+                // einops.einsum(*tensors, "b l d, d n -> b l d n"): named axes, the equation last
+                if (args.isEmpty() || !(args.get(args.size() - 1) instanceof StrV pat)) throw new Unanalysable("einops.einsum without a pattern");
+                List<Value> eargs = new ArrayList<>();
+                eargs.add(new StrV(Einops.torchEquation(pat.value())));
+                eargs.addAll(args.subList(0, args.size() - 1));
+                return einsum(eargs, f);
+            }
+            case "einops.rearrange", "einops.repeat": {
+                TensorV x = tensor(a0, n);
+                if (args.size() < 2 || !(args.get(1) instanceof StrV pat)) throw new Unanalysable(n + " without a pattern");
+                Map<String, Poly> axes = new LinkedHashMap<>();
+                for (var e : kw.entrySet()) axes.put(e.getKey(), dimOf(e.getValue()));
+                Einops.Result r = Einops.apply(pat.value(), x.shape(), axes);
+                if (n.equals("einops.repeat") || !r.permuted()) {
+                    TensorV out = new TensorV(r.shape(), x.dtype() == DType.WEIGHT ? DType.ACTIVATION : x.dtype(), true);
+                    if (n.equals("einops.rearrange")) return x.with(r.shape(), x.contiguous()); // a reshape: a view
+                    basic(f, "repeat", "expand and copy", FlopClass.VECTOR, Poly.ZERO, bytes(x), bytes(out), "writes the " + ExprText.shape(r.shape()) + " repeated tensor");
+                    return out;
+                }
+                return x.with(r.shape(), false); // a permute: a view, not contiguous
+            }
+            case "torch.polar": {
+                // abs·(cos θ + i sin θ): a cos, a sin and two products per element
+                TensorV mag = tensor(a0, n), ang = tensor(args.size() > 1 ? args.get(1) : kw.get("angle"), n);
+                TensorV out = new TensorV(broadcast(mag.shape(), ang.shape()), DType.COMPLEX64, true);
+                basic(f, "polar", "element-wise polar", FlopClass.VECTOR, out.numel().multiply(Poly.constant(4)), bytes(mag).add(bytes(ang)), bytes(out),
+                        "a cos, a sin and two products per element of " + ExprText.shape(out.shape()));
+                return out;
+            }
+            case "torch.view_as_complex": {
+                // a view: the last dimension (2: real, imaginary) becomes the complex element
+                TensorV t = tensor(a0, n);
+                if (t.rank() == 0 || !t.shape().get(t.rank() - 1).equals(Poly.constant(2))) throw new Unanalysable("view_as_complex of a last dimension other than 2");
+                return new TensorV(t.shape().subList(0, t.rank() - 1), DType.COMPLEX64, t.contiguous());
+            }
+            case "torch.view_as_real": {
+                TensorV t = tensor(a0, n);
+                List<Poly> s = new ArrayList<>(t.shape());
+                s.add(Poly.constant(2));
+                return new TensorV(s, DType.FLOAT32, t.contiguous());
+            }
             case "functools.partial": {
                 if (args.isEmpty()) throw new Unanalysable("functools.partial without a function");
                 return new PartialV(a0, List.copyOf(args.subList(1, args.size())), new LinkedHashMap<>(kw));
@@ -690,6 +905,71 @@ final class TorchOps {
                 if (f.rec.discard) return new UnknownV("call to " + q + " is not modelled");
                 throw new Unanalysable("call to " + q + " is not modelled (no analysis of it; add one with --library)");
         }
+    }
+
+    /** The shape of nested Python lists (or a numpy array here a tensor): [len, len of the first item, ...]. */
+    private List<Poly> dataShape(Value v) {
+        if (v instanceof TensorV t) return t.shape();
+        List<Poly> out = new ArrayList<>();
+        Value x = v;
+        for (int guard = 0; guard < 32; guard++) {
+            if (x instanceof RepeatedV r) { out.add(r.count()); x = r.element(); continue; }
+            if (x instanceof ListV || x instanceof TupleV) {
+                List<Value> items = in.iterate(x);
+                out.add(Poly.constant(items.size()));
+                if (items.isEmpty()) break;
+                x = items.get(0);
+                continue;
+            }
+            if (x instanceof TensorV t) { out.addAll(t.shape()); break; }
+            break; // a scalar (a number, torch.finfo(t).min, ...)
+        }
+        return out;
+    }
+
+    private boolean isFloatData(Value v) {
+        Value x = v;
+        for (int guard = 0; guard < 32; guard++) {
+            if (x instanceof RepeatedV r) { x = r.element(); continue; }
+            if ((x instanceof ListV || x instanceof TupleV) && !in.iterate(x).isEmpty()) { x = in.iterate(x).get(0); continue; }
+            break;
+        }
+        return x instanceof FloatV || x instanceof UnknownV;
+    }
+
+    /**
+     * numpy in a model's __init__ (sinusoid tables) and its constants: arrays are tensors of the data's shape,
+     * element-wise functions keep the shape; host work, costed nowhere on the forward path.
+     */
+    private Value numpyCall(String n, List<Value> args, Map<String, Value> kw, Frame f) {
+        String fn = n.substring("numpy.".length());
+        Value a0 = args.isEmpty() ? null : args.get(0);
+        switch (fn) {
+            case "array", "asarray", "float32", "float64", "int64":
+                return a0 instanceof IntV || a0 instanceof FloatV ? a0 : new TensorV(dataShape(a0), isFloatData(a0) ? DType.FLOAT32 : DType.INT64, true);
+            case "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "power", "tanh", "floor", "ceil", "arctan", "square":
+                for (Value v : args) if (v instanceof TensorV t) return new TensorV(t.shape(), DType.FLOAT32, true);
+                return fn.equals("power") && args.size() == 2 && args.get(0) instanceof FloatV b && args.get(1) instanceof FloatV e
+                        ? new FloatV(Math.pow(b.value(), e.value())) : new FloatV(Double.NaN);
+            case "zeros", "ones", "empty":
+                return new TensorV(dataShape(a0 instanceof IntV ? new TupleV(List.of(a0)) : a0).isEmpty() ? List.of() : dimsOf(a0), DType.FLOAT32, true);
+            default:
+                if (f.rec.discard) return new UnknownV("numpy." + fn + " is not modelled");
+                throw new Unanalysable("numpy." + fn + "() on the forward path is not modelled");
+        }
+    }
+
+    private List<Poly> dimsOf(Value v) {
+        List<Poly> out = new ArrayList<>();
+        for (Value d : v instanceof TupleV || v instanceof ListV ? in.iterate(v) : List.of(v)) out.add(dimOf(d));
+        return out;
+    }
+
+    /** A conv argument given as an int or a one-element tuple (kernel_size=(3,)). */
+    private Value single(Value v) {
+        if (v instanceof TupleV t && t.items().size() == 1) return t.items().get(0);
+        if (v instanceof ListV l && l.items().size() == 1) return l.items().get(0);
+        return v;
     }
 
     /** copy.copy / copy.deepcopy: containers, configs and source objects copied; immutable values as they are. */
@@ -800,6 +1080,18 @@ final class TorchOps {
     }
 
     private Value cat(String n, List<Value> args, Map<String, Value> kw, Frame f) {
+        if (args.get(0) instanceof RepeatedV r) {
+            // count alike tensors (one appended per iteration of a loop over count): stacked, or joined along dim
+            TensorV e = tensor(r.element(), n);
+            Value dimV = args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(0));
+            List<Poly> shape = new ArrayList<>(e.shape());
+            if (n.equals("torch.stack")) shape.add(axis(dimV, e.rank() + 1), r.count());
+            else { int d = axis(dimV, e.rank()); shape.set(d, shape.get(d).multiply(r.count())); }
+            TensorV out = new TensorV(shape, e.dtype(), true);
+            basic(f, n.substring(6), "concatenate (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(out), bytes(out),
+                    "copies " + r.count().toFormula() + " tensors " + ExprText.shape(e.shape()) + " into " + ExprText.shape(shape));
+            return out;
+        }
         List<Value> parts = in.iterate(args.get(0));
         if (parts == null) throw new Unanalysable(n + " of a symbolic list");
         Value dimV = args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(0));
@@ -973,7 +1265,7 @@ final class TorchOps {
         if (recv instanceof TensorV t) return tensorMethod(t, name, args, kw, f);
         if (recv instanceof ListV l) {
             switch (name) {
-                case "append": l.items().add(args.get(0)); return NoneV.NONE;
+                case "append": in.appended(l); l.items().add(args.get(0)); return NoneV.NONE;
                 case "extend": { List<Value> items = in.iterate(args.get(0)); if (items == null) throw new Unanalysable("extend with a symbolic list"); l.items().addAll(items); return NoneV.NONE; }
                 case "pop": return l.items().remove(l.items().size() - 1);
                 case "index": return IntV.of(0);
@@ -1117,7 +1409,20 @@ final class TorchOps {
                         + (t.broadcastFrom() == null ? "" : "; a broadcast view: its " + t.broadcastFrom().toFormula() + " distinct elements are read"));
                 return t.with(t.shape(), true);
             }
+            case "unbind": {
+                // views: one tensor per index of dim, that dimension removed
+                int d = axis(a0 != null ? a0 : kw.getOrDefault("dim", IntV.of(0)), t.rank());
+                Poly n = t.shape().get(d);
+                if (!n.isConstant()) throw new Unanalysable("unbind of a dimension of symbolic size " + n.toFormula());
+                List<Poly> s = new ArrayList<>(t.shape());
+                s.remove(d);
+                List<Value> parts = new ArrayList<>();
+                for (long k = 0; k < n.constantValue().num().longValueExact(); k++) parts.add(new TensorV(s, t.dtype(), false));
+                return new TupleV(parts);
+            }
             case "split", "chunk": {
+                if (a0 == null) a0 = kw.getOrDefault("split_size", kw.getOrDefault("split_size_or_sections", kw.get("chunks")));
+                if (a0 == null) throw new Unanalysable(name + "() without sizes");
                 int d = axis(args.size() > 1 ? args.get(1) : kw.getOrDefault("dim", IntV.of(0)), t.rank());
                 Poly size = t.shape().get(d);
                 List<Value> out = new ArrayList<>();
@@ -1198,6 +1503,17 @@ final class TorchOps {
                 basic(f, name, copy ? "index (copy)" : "index (in place)", FlopClass.VECTOR, Poly.ZERO, copy ? read.add(bytes(t)) : read,
                         copy ? written.add(bytes(t)) : written, "writes " + ExprText.shape(idx.shape()) + " elements at the int64 indices" + (copy ? " into a copy of the input" : ""));
                 return t.withShape(t.shape());
+            }
+            case "index_select": {
+                // rows (along dim) picked by an int64 index: reads them and the indices, writes them
+                int d = axis(a0 != null ? a0 : kw.get("dim"), t.rank());
+                TensorV idx = tensor(args.size() > 1 ? args.get(1) : kw.get("index"), name);
+                List<Poly> s = new ArrayList<>(t.shape());
+                s.set(d, idx.numel());
+                TensorV out = new TensorV(s, t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true);
+                basic(f, name, "index (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(out).add(idx.numel().multiply(Poly.constant(8))), bytes(out),
+                        "copies the " + ExprText.shape(s) + " elements the indices select");
+                return out;
             }
             case "masked_fill", "masked_fill_": {
                 TensorV m = tensor(a0, "masked_fill");
