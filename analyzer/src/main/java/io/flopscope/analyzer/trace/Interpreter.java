@@ -604,7 +604,11 @@ public final class Interpreter {
         if (items == null && it instanceof RepeatedV r && (building || tolerant) && !f.recordsStatements) {
             // building the model: the body may append a module per iteration (ModuleList.append in a loop)
             Long n = unrollable(r, f);
-            if (n == null) throw new Unanalysable("loop over " + r.count().toFormula() + " iterations while building the model: the count has no value in this config");
+            if (n == null) {
+                Rational v = configValue(r.count());
+                throw new Unanalysable("loop over " + r.count().toFormula() + " iterations while building the model: "
+                        + (v == null ? "the count has no value in this config" : v + " iterations are more than " + MAX_UNROLL + " to unroll"));
+            }
             items = unrolled(r, n, f);
         }
         if (items == null && it instanceof RepeatedV r) {
@@ -1177,6 +1181,10 @@ public final class Interpreter {
     }
 
     private Value classAttribute(String cls, String name) {
+        if (isEnum(cls)) {
+            ObjectV member = enumMember(cls, name);
+            if (member != null) return member;
+        }
         for (String c : mro(cls)) {
             if (isFramework(c)) continue;
             var decl = src.classDecl(c);
@@ -1188,6 +1196,58 @@ public final class Interpreter {
             }
         }
         return null;
+    }
+
+    private static final Set<String> ENUM_BASES = Set.of("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag");
+
+    /** Whether cls derives from enum.Enum (its class attributes are members, Cls(value) looks one up). */
+    boolean isEnum(String cls) {
+        for (String c : mro(cls)) if (ENUM_BASES.contains(c) || bases(c).stream().anyMatch(ENUM_BASES::contains)) return true;
+        return false;
+    }
+
+    private final Map<String, ObjectV> enumMembers = new HashMap<>();
+
+    /**
+     * The member NAME of an enum class: one object per member (so `is` and `==` compare identity), with its name and
+     * value; an enum that mixes in str or int (class Kind(str, Enum)) also equals its value.
+     */
+    private ObjectV enumMember(String cls, String name) {
+        String key = cls + "." + name;
+        if (enumMembers.containsKey(key)) return enumMembers.get(key);
+        var decl = src.classDecl(cls);
+        if (decl.isEmpty() || name.startsWith("_")) return null;
+        for (PyStmt st : decl.get().def().body()) {
+            if (st instanceof PyStmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof PyExpr.Name n && n.id().equals(name)) {
+                Value v = eval(a.value(), new Frame(decl.get().module(), null, cls, Recorder.discarding(), false, Poly.ONE, null));
+                if (v instanceof FuncV) return null;
+                ObjectV m = new ObjectV(cls);
+                m.attrs.put("name", new StrV(name));
+                m.attrs.put("value", v);
+                m.attrs.put("_value_", v);
+                boolean mixin = mro(cls).stream().anyMatch(c -> c.equals("builtins.str") || c.equals("str") || c.equals("builtins.int") || c.equals("int")
+                        || c.equals("enum.IntEnum") || c.equals("enum.StrEnum"))
+                        || decl.get().bases().stream().anyMatch(b -> b.equals("str") || b.equals("int") || b.equals("builtins.str") || b.equals("builtins.int"));
+                if (mixin) m.attrs.put("__enum_value__", v);
+                enumMembers.put(key, m);
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** Cls(value) of an enum: the member with that value (or the member itself). */
+    private Value enumLookup(String cls, Value v) {
+        if (v instanceof ObjectV o && o.className.equals(cls) && o.attrs.containsKey("_value_")) return o;
+        var decl = src.classDecl(cls).orElseThrow();
+        for (PyStmt st : decl.def().body()) {
+            if (st instanceof PyStmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof PyExpr.Name n) {
+                ObjectV m = enumMember(cls, n.id());
+                if (m != null && valueEquals(m.attrs.get("value"), v)) return m;
+            }
+        }
+        if (v instanceof UnknownV u) return u;
+        throw new Raised(describe(v) + " is not a valid " + shortName(cls));
     }
 
     /** The class and its bases in the source, depth first (a simple MRO). */
@@ -1412,6 +1472,7 @@ public final class Interpreter {
 
     /** Creates an instance of a class from the source: runs __init__ (and base __init__s it calls). */
     Value instantiate(String cls, List<Value> args, Map<String, Value> kwargs, Frame caller) {
+        if (args.size() == 1 && kwargs.isEmpty() && isEnum(cls)) return enumLookup(cls, args.get(0));
         if (Builtins.isModelOutput(this, cls)) {
             ObjectV out = new ObjectV(cls);
             for (var en : kwargs.entrySet()) { out.attrs.put(en.getKey(), en.getValue()); out.fieldOrder.add(en.getKey()); }
@@ -2078,6 +2139,9 @@ public final class Interpreter {
     }
 
     private static boolean valueEquals(Value a, Value b) {
+        // a str or int enum member equals its value
+        if (a instanceof ObjectV o && o.attrs.get("__enum_value__") != null && !(b instanceof ObjectV)) return valueEquals(o.attrs.get("__enum_value__"), b);
+        if (b instanceof ObjectV o && o.attrs.get("__enum_value__") != null && !(a instanceof ObjectV)) return valueEquals(a, o.attrs.get("__enum_value__"));
         if (a instanceof StrV x && b instanceof StrV y) return x.value().equals(y.value());
         if (a instanceof NoneV || b instanceof NoneV) return a == b;
         if (a instanceof DTypeV x && b instanceof DTypeV y) return x.dtype() == y.dtype();

@@ -781,6 +781,16 @@ final class TorchOps {
                 // log(1 + exp(x)), linear above the threshold: exp, add, log and the compare, 4 FLOPs per element
                 return elementwise(f, "softplus", tensor(a0, n), 4, null);
             }
+            case "F.rms_norm": {
+                // x·rsqrt(mean(x²) + eps)·weight fused: square, sum, scale, weight multiply (4 per element; the per-row
+                // rsqrt is negligible and not counted); reads the input and the weight, writes the output
+                TensorV x = tensor(a0, n);
+                Value w = args.size() > 2 ? args.get(2) : kw.get("weight");
+                TensorV out = new TensorV(x.shape(), x.dtype() == DType.WEIGHT ? DType.ACTIVATION : x.dtype(), true);
+                basic(f, "rms_norm", "rms_norm (fused)", FlopClass.VECTOR, x.numel().multiply(Poly.constant(4)), bytes(x).add(w instanceof TensorV wt ? bytes(wt) : Poly.ZERO),
+                        bytes(out), "square, sum, scale and weight multiply: 4 FLOPs per element of " + ExprText.shape(x.shape()));
+                return out;
+            }
             case "torch.clamp", "torch.clip", "F.hardtanh": return elementwise(f, n.substring(n.lastIndexOf('.') + 1), tensor(a0, n), 1, null);
             case "torch.pow": return a0 instanceof TensorV t ? elementwise(f, "pow", t, 1, null)
                     : args.size() > 1 && args.get(1) instanceof TensorV e ? elementwise(f, "pow", e, 1, null) : tensor(a0, n);
