@@ -1105,7 +1105,15 @@ public final class Interpreter {
             }
             return v;
         }
-        if (obj instanceof ExternalV x) return ops.externalAttribute(x.qualifiedName() + "." + attr);
+        if (obj instanceof ExternalV x) {
+            // a module of the source reached by `import a.b.c as x` or `import a.b.c`: its names are the source's
+            if (src.module(x.qualifiedName()).isPresent()) {
+                Value g = global(x.qualifiedName(), attr);
+                if (g != null) return g;
+                if (src.module(x.qualifiedName() + "." + attr).isPresent()) return new ExternalV(x.qualifiedName() + "." + attr);
+            }
+            return ops.externalAttribute(x.qualifiedName() + "." + attr);
+        }
         if (obj instanceof ClassV c) {
             Optional<FuncV> m = method(c.qualifiedName(), attr, null);
             if (m.isPresent()) return m.get();
@@ -1193,6 +1201,8 @@ public final class Interpreter {
                 if (s instanceof PyStmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof PyExpr.Name n && n.id().equals(name)) {
                     return eval(a.value(), new Frame(decl.get().module(), null, c, Recorder.discarding(), false, Poly.ONE, null));
                 }
+                // a nested class (Outer.Inner): the index knows it as module.Outer.Inner
+                if (s instanceof PyStmt.ClassDef cd && cd.name().equals(name)) return new ClassV(c + "." + name);
             }
         }
         return null;
