@@ -35,11 +35,18 @@ public final class SourceAnalyzer {
      * @param attn    attention implementation, null for the release's default (sdpa)
      * @param decode  trace with a KV cache of cache_len tokens (one decode step); else prefill without a cache
      */
+    /** configClass: the config class a plain model is built from (--config-class), null to find it. */
     public record Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode,
-                          String setup, Map<String, String> inputs) {
+                          String setup, Map<String, String> inputs, String configClass) {
         public Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode) {
-            this(rootClass, config, sets, attn, decode, null, Map.of());
+            this(rootClass, config, sets, attn, decode, null, Map.of(), null);
         }
+
+        public Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode, String setup, Map<String, String> inputs) {
+            this(rootClass, config, sets, attn, decode, setup, inputs, null);
+        }
+
+        Request withDecode(boolean d) { return new Request(rootClass, config, sets, attn, d, setup, inputs, configClass); }
     }
 
     /** config: the values the analysis used (defaults found in the source, then config.json, then --set). */
@@ -71,7 +78,13 @@ public final class SourceAnalyzer {
         Optional<String> cfgClass = ConfigLoader.configClassOf(src, root);
         cfgClass.ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
         // a plain module's config: the dataclass its __init__ takes
-        Optional<String> dataclassCfg = hf ? Optional.empty() : dataclassConfig(src, root);
+        Optional<String> dataclassCfg;
+        try {
+            dataclassCfg = hf ? Optional.empty() : req.configClass() != null ? Optional.of(namedConfigClass(src, root, req.configClass())) : dataclassConfig(src, root);
+        } catch (IllegalArgumentException e) {
+            diags.add(Diagnostic.error(null, 0, e.getMessage()));
+            return new Result(root, List.of(), List.of(), diags, Map.of());
+        }
         dataclassCfg.ifPresent(c -> ConfigLoader.loadDefaults(src, c, env));
         // the class whose __init__/__post_init__ runs over the values and whose properties answer config.x
         Optional<String> runCfg = hf ? cfgClass : dataclassCfg;
@@ -189,8 +202,8 @@ public final class SourceAnalyzer {
      * The decode kernels are written for one new token per sequence.
      */
     public static Result analyzeBoth(SourceLookup src, Request req) {
-        Result p = analyze(src, new Request(req.rootClass(), req.config(), req.sets(), req.attn(), false, req.setup(), req.inputs()));
-        Result d = analyze(src, new Request(req.rootClass(), req.config(), req.sets(), req.attn(), true, req.setup(), req.inputs()));
+        Result p = analyze(src, req.withDecode(false));
+        Result d = analyze(src, req.withDecode(true));
         Map<String, ModuleAnalysis> pd = new LinkedHashMap<>(), dd = new LinkedHashMap<>();
         for (ModuleAnalysis a : p.documents()) pd.put(a.className(), a);
         for (ModuleAnalysis a : d.documents()) dd.put(a.className(), a);
@@ -288,6 +301,16 @@ public final class SourceAnalyzer {
             }
         }
         return Optional.empty();
+    }
+
+    /** --config-class NAME: fully qualified, or a class of the root's module; IllegalArgumentException naming it otherwise. */
+    private static String namedConfigClass(SourceLookup src, String root, String name) {
+        if (src.classDecl(name).isPresent()) return name;
+        String module = src.classDecl(root).map(SourceLookup.ClassDecl::module).orElse("");
+        String local = src.resolve(module, name);
+        if (local != null && src.classDecl(local).isPresent()) return local;
+        if (src.classDecl(module + "." + name).isPresent()) return module + "." + name;
+        throw new IllegalArgumentException("--config-class " + name + ": no such class in " + module + " or under the source");
     }
 
     /** The first parameter of the root's __init__ after self when it has no default (the config it is built from). */

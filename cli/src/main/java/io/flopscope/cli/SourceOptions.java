@@ -30,6 +30,10 @@ final class SourceOptions {
     @Option(names = "--setup", paramLabel = "CALL", description = "A method called on the model before forward, e.g. \"setup_caches(max_batch_size=batch_size, max_seq_length=64)\".")
     String setup;
 
+    @Option(names = "--config-class", paramLabel = "NAME", description = "The config class a plain model is built from (a dataclass of the source, "
+            + "fully qualified or in the model's file), when FlopScope does not find it.")
+    String configClass;
+
     @Option(names = "--input", paramLabel = "NAME=VALUE", description = "Another forward input, repeatable: an int64 tensor of comma-separated dims (input_pos=seq_len), "
             + "arange(START,END) positions with known values, float(dims) a tensor of the activations' dtype, int(EXPR) a Python int (start_pos=int(cache_len); a bare EXPR where forward annotates it int), "
             + "[EXPR]*N a list (seqlens=[seq_len]*batch_size), None/True/False.")
@@ -125,6 +129,6 @@ final class SourceOptions {
             if (eq <= 0) throw UserError.usage("--input " + i + ": expected NAME=VALUE");
             in.put(i.substring(0, eq).strip(), i.substring(eq + 1).strip());
         }
-        return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode, setup, in);
+        return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode, setup, in, configClass);
     }
 }
