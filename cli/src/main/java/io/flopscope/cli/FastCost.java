@@ -61,6 +61,7 @@ final class FastCost {
                 case "--depth": c.depth = Integer.valueOf(value); return true;
                 case "--source": c.source = Path.of(value); return true;
                 case "--class": c.sourceOptions.className = value; return true;
+                case "--config-class": c.sourceOptions.configClass = value; return true;
                 case "--config": c.sourceOptions.config = Path.of(value); return true;
                 case "--setup": c.sourceOptions.setup = value; return true;
                 case "--attn": c.library.attn = value; return true;
