@@ -1024,10 +1024,15 @@ public final class Interpreter {
         Optional<PyExpr> assigned = src.moduleAssignment(module, id);
         if (assigned.isPresent()) {
             globalsCache.put(key, new UnknownV("'" + id + "' refers to itself"));
+            // evaluated once, whoever reads it first: what fails in it is not the reader's (a layer built with a
+            // symbolic index must not look worse than one built with index 0 because it read `logger` first)
+            int taints = buildTaints;
             try {
                 v = eval(assigned.get(), new Frame(module, null, null, Recorder.discarding(), false, Poly.ONE, null));
             } catch (Unanalysable u) {
                 v = new UnknownV("module-level '" + id + "': " + u.getMessage());
+            } finally {
+                buildTaints = taints;
             }
         } else {
             String q = src.resolve(module, id);
@@ -1669,8 +1674,8 @@ public final class Interpreter {
             doc = tracePinned(m, symArgs, symKw, fwd.get());
         } else {
             // one document per set of input ranks (RMSNorm of [b, s, h, d] and of [b, s, d] are two analyses)
-            // and per set of numeric constructor arguments (DeepSeek's MLP built with and without intermediate_size)
-            doc = variant(m.className, "dims:" + String.join(",", dimArgs.keySet()) + " ctor:" + String.join(",", m.ctorParams.keySet()));
+            // and per set of constructor arguments given as ints (DeepSeek's MLP built with and without intermediate_size)
+            doc = variant(m.className, "dims:" + String.join(",", dimArgs.keySet()) + " ctor:" + intArguments(m));
             if (!twinsInProgress.containsKey(m.className)) {
                 String first = signatures.get(doc);
                 if (first == null) {
@@ -1761,6 +1766,14 @@ public final class Interpreter {
         docClass.put(doc, cls);
         variantKeys.put(doc, key);
         return doc;
+    }
+
+    /** The constructor arguments of m that are ints (whatever their value), as a key. */
+    private static String intArguments(ObjectV m) {
+        if (!(m.attrs.get("__ctor_args__") instanceof DictV ctor)) return "";
+        StringBuilder sb = new StringBuilder();
+        for (var e : ctor.items().entrySet()) if (e.getValue() instanceof IntV && !"self".equals(e.getKey())) sb.append(e.getKey()).append(',');
+        return sb.toString();
     }
 
     /** The source class a document analyses. */
