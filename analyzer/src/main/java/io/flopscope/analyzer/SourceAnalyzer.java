@@ -34,8 +34,10 @@ public final class SourceAnalyzer {
      * @param sets    --set overrides
      * @param attn    attention implementation, null for the release's default (sdpa)
      * @param decode  trace with a KV cache of cache_len tokens (one decode step); else prefill without a cache
+     * @param setup   a method run on the model before forward (--setup), or null
+     * @param inputs  other forward inputs, name to --input VALUE (ForwardInput)
+     * @param configClass the config class a plain model is built from (--config-class), null to find it
      */
-    /** configClass: the config class a plain model is built from (--config-class), null to find it. */
     public record Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode,
                           String setup, Map<String, String> inputs, String configClass) {
         public Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode) {
