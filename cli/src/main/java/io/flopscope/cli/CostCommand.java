@@ -98,7 +98,7 @@ final class CostCommand implements Callable<Integer> {
         Poly[] polys = {cumulative.matmulFlops(), cumulative.vectorFlops(), cumulative.bytesRead(), cumulative.bytesWritten()};
         for (int i = 0; i < 4; i++) {
             Poly bound = Evaluator.bindConfig(polys[i], rm.config()).substitute(n -> switch (n) {
-                case Globals.W_BYTES -> Poly.constant(first.weights().bytes);
+                case Globals.W_BYTES, Globals.WCOPY_BYTES -> Poly.constant(first.weights().bytes);
                 case Globals.A_BYTES -> Poly.constant(first.activations().bytes);
                 case Globals.KV_BYTES -> Poly.constant(first.kvCache().bytes);
                 default -> null;

@@ -24,6 +24,7 @@ public record Scenario(Phase phase, long batchSize, long seqLen, long cacheLen, 
         m.put(Globals.SEQ, Rational.of(seqLen));
         m.put(Globals.CACHE, Rational.of(cacheLen));
         m.put(Globals.W_BYTES, weights.bytes);
+        m.put(Globals.WCOPY_BYTES, weights.bytes);
         m.put(Globals.A_BYTES, activations.bytes);
         m.put(Globals.KV_BYTES, kvCache.bytes);
         return m;

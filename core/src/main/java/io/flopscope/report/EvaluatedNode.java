@@ -125,7 +125,7 @@ public record EvaluatedNode(
 
         private Fast fast(Poly p) {
             Poly bound = Evaluator.bindConfig(p, config).substitute(n -> switch (n) {
-                case Globals.W_BYTES -> Poly.constant(weights.bytes);
+                case Globals.W_BYTES, Globals.WCOPY_BYTES -> Poly.constant(weights.bytes);
                 case Globals.A_BYTES -> Poly.constant(activations.bytes);
                 case Globals.KV_BYTES -> Poly.constant(kvCache.bytes);
                 default -> null;

@@ -12,6 +12,8 @@ public final class Globals {
     public static final String SEQ = "seq_len";
     public static final String CACHE = "cache_len";
     public static final String W_BYTES = "w_bytes";
+    /** Bytes of an element of a copy of weights (gathered expert weights): w_bytes, but not a parameter read. */
+    public static final String WCOPY_BYTES = "wcopy_bytes";
     public static final String A_BYTES = "a_bytes";
     public static final String KV_BYTES = "kv_bytes";
 
@@ -27,7 +29,7 @@ public final class Globals {
     /** The value of a global name, or null. */
     public static Poly lookup(String name) {
         switch (name) {
-            case BATCH, SEQ, CACHE, W_BYTES, A_BYTES, KV_BYTES -> { return Poly.symbol(name); }
+            case BATCH, SEQ, CACHE, W_BYTES, WCOPY_BYTES, A_BYTES, KV_BYTES -> { return Poly.symbol(name); }
             default -> { }
         }
         Poly d = DERIVED.get(name);

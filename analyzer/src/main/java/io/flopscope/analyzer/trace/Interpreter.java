@@ -128,7 +128,7 @@ public final class Interpreter {
 
     /** Names every analysis may use: scenario sizes, dtype sizes, config fields. */
     static boolean isGlobalSymbol(String s) {
-        return s.startsWith("config.") || Set.of("batch_size", "seq_len", "cache_len", "kv_len", "a_bytes", "w_bytes", "kv_bytes").contains(s);
+        return s.startsWith("config.") || Set.of("batch_size", "seq_len", "cache_len", "kv_len", "a_bytes", "w_bytes", "wcopy_bytes", "kv_bytes").contains(s);
     }
 
     /**

@@ -80,11 +80,11 @@ final class TorchOps {
 
     static DType resultType(Value a, Value b) {
         DType da = a instanceof TensorV t ? t.dtype() : null, db = b instanceof TensorV t ? t.dtype() : null;
-        if (da == null) return db == DType.WEIGHT ? DType.ACTIVATION : db;
-        if (db == null) return da == DType.WEIGHT ? DType.ACTIVATION : da;
+        if (da == null) return db == DType.WEIGHT || db == DType.WEIGHT_COPY ? DType.ACTIVATION : db;
+        if (db == null) return da == DType.WEIGHT || da == DType.WEIGHT_COPY ? DType.ACTIVATION : da;
         if (da == DType.COMPLEX64 || db == DType.COMPLEX64) return DType.COMPLEX64;
         if (da == DType.FLOAT32 || db == DType.FLOAT32) return DType.FLOAT32;
-        if (da == DType.ACTIVATION || db == DType.ACTIVATION || da == DType.WEIGHT || db == DType.WEIGHT) return DType.ACTIVATION;
+        if (da == DType.ACTIVATION || db == DType.ACTIVATION || da == DType.WEIGHT || db == DType.WEIGHT || da == DType.WEIGHT_COPY || db == DType.WEIGHT_COPY) return DType.ACTIVATION;
         if (da == DType.KV || db == DType.KV) return DType.KV;
         return da;
     }
@@ -399,7 +399,11 @@ final class TorchOps {
         }
         if (!view) {
             Poly idxBytes = gathered == null ? Poly.ZERO : gathered.multiply(Poly.constant(8));
-            basic(f, "advanced indexing (gather)", "index (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(result).add(idxBytes), bytes(result),
+            Poly read = bytes(result);
+            // a copy of weights (5.x MoE: self.gate_up_proj[expert_idx]) is data of the weights' dtype but not a
+            // parameter: the GEMM that reads it must not count it as weights again (docs/conventions.md, wcopy_bytes)
+            if (result.dtype() == DType.WEIGHT) result = new TensorV(result.shape(), DType.WEIGHT_COPY, true, null, null, result.fill(), result.nonzeros(), result.indexBound());
+            basic(f, "advanced indexing (gather)", "index (copy)", FlopClass.VECTOR, Poly.ZERO, read.add(idxBytes), bytes(result),
                     "indexing with a list or tensor copies the selected elements " + ExprText.shape(out));
         }
         return result;
@@ -816,11 +820,22 @@ final class TorchOps {
                 TensorV x = tensor(a0, n), w = tensor(args.size() > 1 ? args.get(1) : kw.get("weight"), n);
                 Value b = args.size() > 2 ? args.get(2) : kw.getOrDefault("bias", NoneV.NONE);
                 Poly tokens = prod(x.shape().subList(0, x.rank() - 1));
-                ref(f, "F.linear", "torch.nn.modules.linear.Linear", "in_features", w.shape().get(1), "out_features", w.shape().get(0),
-                        "bias", b instanceof TensorV, "tokens", tokens);
                 List<Poly> s = new ArrayList<>(x.shape().subList(0, x.rank() - 1));
                 s.add(w.shape().get(0));
-                return new TensorV(s, DType.ACTIVATION, true);
+                TensorV out = new TensorV(s, DType.ACTIVATION, true);
+                if (w.dtype() != DType.WEIGHT) {
+                    // a weight that is not a parameter (a gathered copy of expert weights): the same GEMM, its operand read
+                    // at its own dtype; nn.Linear's analysis would count it as the model's weights
+                    Poly flops = Poly.constant(2).multiply(tokens).multiply(w.shape().get(0)).multiply(w.shape().get(1));
+                    basic(f, "F.linear", "linear (mm)", FlopClass.MATMUL, flops, bytes(x).add(bytes(w)), bytes(out),
+                            "one GEMM of " + ExprText.shape(x.shape()) + " by the " + ExprText.shape(w.shape()) + " copy, transposed");
+                    if (b instanceof TensorV bt) basic(f, "F.linear bias", "bias addition inside addmm", FlopClass.VECTOR, out.numel(), bytes(bt), Poly.ZERO,
+                            "one addition per output element, fused into the GEMM");
+                    return out;
+                }
+                ref(f, "F.linear", "torch.nn.modules.linear.Linear", "in_features", w.shape().get(1), "out_features", w.shape().get(0),
+                        "bias", b instanceof TensorV, "tokens", tokens);
+                return out;
             }
             case "F.embedding": {
                 TensorV idx = tensor(a0, n), w = tensor(args.get(1), n);
@@ -1660,7 +1675,7 @@ final class TorchOps {
         NotModelled(String message) { super(message); }
     }
 
-    private static boolean isModelType(DType d) { return d == DType.ACTIVATION || d == DType.WEIGHT || d == DType.KV; }
+    private static boolean isModelType(DType d) { return d == DType.ACTIVATION || d == DType.WEIGHT || d == DType.WEIGHT_COPY || d == DType.KV; }
 
     private static List<Poly> replace(List<Poly> s, int d, Poly v) { List<Poly> r = new ArrayList<>(s); r.set(d, v); return r; }
 

@@ -270,4 +270,33 @@ class OracleFamiliesTest {
         BigInteger rotaryDifference = BigInteger.valueOf((calls444 - calls5) * 2 * (d / 2) * s);
         assertEquals(BigInteger.valueOf(oracle).add(rotaryDifference), got, family + " built-in " + attn + " " + phase);
     }
+    /**
+     * 5.x stores the experts' weights stacked and copies each hit expert's slice before its GEMM: the copy is not a
+     * parameter (wcopy_bytes), so the parameter count is the checkpoint's. Oracle (torch 2.13, transformers 5.18):
+     * param_count_unique 312,128 and 11,043,072 matmul FLOPs at [2, 16] for this 4-expert config.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"4.57", "5.17", "5.18"})
+    void mixtralParametersFromSourceAreTheCheckpoints(String release) throws Exception {
+        Path src = LlamaFromSourceTest.TREES.get(release);
+        assumeTrue(Files.isDirectory(src), "skipped: " + src + " is absent (tools/fetch-corpus.sh)");
+        String json = "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,"
+                + "\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"mixtral\",\"num_local_experts\":4,\"num_experts_per_tok\":2,"
+                + "\"architectures\":[\"MixtralForCausalLM\"]}";
+        ModelConfig cfg = ModelConfig.parse("mixtral4", json);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> values = new ObjectMapper().readValue(json, LinkedHashMap.class);
+        values.remove("architectures");
+        values.replaceAll((k, v) -> v instanceof Integer i ? (Object) (long) i : v);
+        String root = cfg.rootClass().orElseThrow();
+        SourceAnalyzer.Result r = SourceAnalyzer.analyze(LlamaFromSourceTest.index(src), new SourceAnalyzer.Request(root, values, Map.of(), "sdpa", false));
+        assertTrue(r.complete(), () -> r.coverage().toString());
+        Library lib = Library.builtIn();
+        for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
+        var node = new Resolver(lib, false).resolve(root).root();
+        cfg.fillFrom(r.config());
+        var info = io.flopscope.info.ModelInfo.of(node, cfg, Dtype.FP32, Dtype.FP32);
+        assertEquals(io.flopscope.formula.Rational.of(312_128), info.parameters(), release);
+        assertEquals(BigInteger.valueOf(11_043_072), new Evaluator(scenario("prefill"), cfg).evaluate(node.cumulative()).matmulFlops().num(), release);
+    }
 }
