@@ -13,7 +13,8 @@ import java.util.Map;
 final class Einops {
     private Einops() {}
 
-    record Result(List<Poly> shape, boolean permuted) {}
+    /** permuted: the axes change order; copies: a permute followed by a merge of axes, which reshape has to copy. */
+    record Result(List<Poly> shape, boolean permuted, boolean copies) {}
 
     /** One side of a pattern: each item a list of axis names (a group), "..." or "1". */
     private static List<List<String>> side(String text) {
@@ -85,7 +86,9 @@ final class Einops {
         }
         List<String> kept = new ArrayList<>(order);
         kept.retainAll(outOrder);
-        return new Result(out, !kept.equals(outOrder));
+        boolean permuted = !kept.equals(outOrder);
+        boolean merges = right.stream().anyMatch(g -> g.stream().filter(n -> !n.equals("1")).count() > 1);
+        return new Result(out, permuted, permuted && merges);
     }
 
     /** "b l d_in, d_in n -> b l d_in n" as "abc,cd->abcd". */

@@ -885,7 +885,11 @@ final class TorchOps {
                     basic(f, "repeat", "expand and copy", FlopClass.VECTOR, Poly.ZERO, bytes(x), bytes(out), "writes the " + ExprText.shape(r.shape()) + " repeated tensor");
                     return out;
                 }
-                return x.with(r.shape(), false); // a permute: a view, not contiguous
+                if (!r.copies()) return x.with(r.shape(), false); // a permute: a view, not contiguous
+                // a permute then a merge of axes: einops' final reshape copies
+                TensorV out = new TensorV(r.shape(), x.dtype() == DType.WEIGHT ? DType.ACTIVATION : x.dtype(), true);
+                basic(f, "rearrange", "permute and reshape (copy)", FlopClass.VECTOR, Poly.ZERO, bytes(x), bytes(out), "the merge after a permute copies " + ExprText.shape(r.shape()));
+                return out;
             }
             case "torch.polar": {
                 // abs·(cos θ + i sin θ): a cos, a sin and two products per element
