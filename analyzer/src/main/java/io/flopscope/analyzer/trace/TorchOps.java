@@ -544,14 +544,15 @@ final class TorchOps {
             Map.entry("torch.nn.modules.activation.ReLU", List.of("inplace")),
             Map.entry("torch.nn.modules.activation.Tanh", List.of()),
             Map.entry("torch.nn.modules.linear.Identity", List.of()),
-            Map.entry("torch.nn.modules.conv.Conv1d", List.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode")));
+            Map.entry("torch.nn.modules.conv.Conv1d", List.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode")),
+            Map.entry("torch.nn.modules.conv.Conv2d", List.of("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode")));
 
     private static final Map<String, String> SHORT = Map.ofEntries(
             Map.entry("torch.nn.Linear", "torch.nn.modules.linear.Linear"), Map.entry("torch.nn.Embedding", "torch.nn.modules.sparse.Embedding"),
             Map.entry("torch.nn.LayerNorm", "torch.nn.modules.normalization.LayerNorm"), Map.entry("torch.nn.Dropout", "torch.nn.modules.dropout.Dropout"),
             Map.entry("torch.nn.GELU", "torch.nn.modules.activation.GELU"), Map.entry("torch.nn.SiLU", "torch.nn.modules.activation.SiLU"),
             Map.entry("torch.nn.ReLU", "torch.nn.modules.activation.ReLU"), Map.entry("torch.nn.Tanh", "torch.nn.modules.activation.Tanh"),
-            Map.entry("torch.nn.Identity", "torch.nn.modules.linear.Identity"), Map.entry("torch.nn.Conv1d", "torch.nn.modules.conv.Conv1d"),
+            Map.entry("torch.nn.Identity", "torch.nn.modules.linear.Identity"), Map.entry("torch.nn.Conv1d", "torch.nn.modules.conv.Conv1d"), Map.entry("torch.nn.Conv2d", "torch.nn.modules.conv.Conv2d"),
             // fairscale's model-parallel layers (Meta's Llama code) at world size 1: the torch layer they shard
             Map.entry("fairscale.nn.model_parallel.layers.ColumnParallelLinear", "torch.nn.modules.linear.Linear"),
             Map.entry("fairscale.nn.model_parallel.layers.RowParallelLinear", "torch.nn.modules.linear.Linear"),
@@ -582,27 +583,7 @@ final class TorchOps {
         Map<String, Value> a = m.ctorArgs();
         String title = name != null ? name : Interpreter.shortName(c);
         switch (Interpreter.shortName(c)) {
-            case "Conv1d": {
-                // [batch, channels, length] (or unbatched [channels, length]); stride 1, the output length exact
-                if (x.rank() != 3 && x.rank() != 2) throw new Unanalysable("Conv1d of a rank-" + x.rank() + " input");
-                Poly cin = dimOf(a.get("in_channels")), cout = dimOf(a.get("out_channels")), k = dimOf(single(a.get("kernel_size")));
-                Poly groups = a.containsKey("groups") ? dimOf(a.get("groups")) : Poly.ONE;
-                Poly stride = a.containsKey("stride") ? dimOf(single(a.get("stride"))) : Poly.ONE, dil = a.containsKey("dilation") ? dimOf(single(a.get("dilation"))) : Poly.ONE;
-                if (!stride.equals(Poly.ONE)) throw new Unanalysable("Conv1d with stride " + stride.toFormula() + " (stride 1 is modelled)");
-                Value pad = a.getOrDefault("padding", IntV.of(0));
-                Poly len = x.shape().get(x.rank() - 1);
-                Poly lout = pad instanceof StrV ps && ps.value().equals("same") ? len
-                        : pad instanceof StrV pv && pv.value().equals("valid") ? len.subtract(dil.multiply(k.subtract(Poly.ONE)))
-                        : len.add(Poly.constant(2).multiply(dimOf(single(pad)))).subtract(dil.multiply(k.subtract(Poly.ONE)));
-                boolean bias = !Boolean.FALSE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))));
-                Poly batch = x.rank() == 3 ? x.shape().get(0) : Poly.ONE;
-                ref(f, title, c, "in_channels", cin, "out_channels", cout, "kernel_size", k, "in_per_group", cin.divide(groups), "bias", bias,
-                        "batch", batch, "length_in", len, "length_out", lout);
-                List<Poly> s = new ArrayList<>(x.shape());
-                s.set(x.rank() - 2, cout);
-                s.set(x.rank() - 1, lout);
-                return new TensorV(s, DType.ACTIVATION, true);
-            }
+            case "Conv1d", "Conv2d": return conv(f, title, c, x, a, Interpreter.shortName(c).equals("Conv2d") ? 2 : 1);
             case "Linear": {
                 Poly in_ = dimOf(a.get("in_features")), out = dimOf(a.get("out_features"));
                 boolean bias = !Boolean.FALSE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))));
@@ -837,6 +818,26 @@ final class TorchOps {
                         "bias", b instanceof TensorV, "tokens", tokens);
                 return out;
             }
+            case "F.conv1d", "F.conv2d": {
+                // the module's analysis with the weight's shape: [out, in / groups, *kernel]
+                int dims = n.equals("F.conv2d") ? 2 : 1;
+                TensorV x = tensor(a0, n), w = tensor(args.size() > 1 ? args.get(1) : kw.get("weight"), n);
+                if (w.dtype() != DType.WEIGHT) throw new Unanalysable(n + " with a weight that is not a parameter");
+                Map<String, Value> a = new LinkedHashMap<>();
+                Poly groups = dimOf(args.size() > 6 ? args.get(6) : kw.getOrDefault("groups", IntV.of(1)));
+                a.put("in_channels", new IntV(w.shape().get(1).multiply(groups)));
+                a.put("out_channels", new IntV(w.shape().get(0)));
+                List<Value> ks = new ArrayList<>();
+                for (int i = 0; i < dims; i++) ks.add(new IntV(w.shape().get(2 + i)));
+                a.put("kernel_size", new TupleV(ks));
+                String[] names = {"bias", "stride", "padding", "dilation"};
+                for (int i = 0; i < names.length; i++) {
+                    Value v = args.size() > 2 + i ? args.get(2 + i) : kw.get(names[i]);
+                    if (v != null) a.put(names[i], names[i].equals("bias") ? new BoolV(v instanceof TensorV) : v);
+                }
+                a.put("groups", new IntV(groups));
+                return conv(f, n, dims == 2 ? "torch.nn.modules.conv.Conv2d" : "torch.nn.modules.conv.Conv1d", x, a, dims);
+            }
             case "F.embedding": {
                 TensorV idx = tensor(a0, n), w = tensor(args.get(1), n);
                 ref(f, "F.embedding", "torch.nn.modules.sparse.Embedding", "num_embeddings", w.shape().get(0), "embedding_dim", w.shape().get(1), "tokens", idx.numel());
@@ -994,10 +995,54 @@ final class TorchOps {
         return out;
     }
 
-    /** A conv argument given as an int or a one-element tuple (kernel_size=(3,)). */
-    private Value single(Value v) {
-        if (v instanceof TupleV t && t.items().size() == 1) return t.items().get(0);
-        if (v instanceof ListV l && l.items().size() == 1) return l.items().get(0);
+    /**
+     * An n-D convolution (n = 1, 2) of [batch, channels, *spatial] (or unbatched): per spatial axis,
+     * out = (in + 2·padding − dilation·(k − 1) − 1) / stride + 1, which must divide exactly with this config's values
+     * (a condition says so); "same" keeps the size, "valid" pads nothing.
+     */
+    private Value conv(Frame f, String title, String cls, TensorV x, Map<String, Value> a, int n) {
+        if (x.rank() != n + 2 && x.rank() != n + 1) throw new Unanalysable(Interpreter.shortName(cls) + " of a rank-" + x.rank() + " input");
+        Poly cin = dimOf(a.get("in_channels")), cout = dimOf(a.get("out_channels"));
+        Poly groups = a.containsKey("groups") ? dimOf(a.get("groups")) : Poly.ONE;
+        Value pad = a.getOrDefault("padding", IntV.of(0));
+        int first = x.rank() - n;
+        Poly kernel = Poly.ONE, lin = Poly.ONE, lout = Poly.ONE;
+        List<Poly> s = new ArrayList<>(x.shape());
+        for (int i = 0; i < n; i++) {
+            Poly k = dimOf(axisArg(a.get("kernel_size"), i)), stride = a.containsKey("stride") ? dimOf(axisArg(a.get("stride"), i)) : Poly.ONE;
+            Poly dil = a.containsKey("dilation") ? dimOf(axisArg(a.get("dilation"), i)) : Poly.ONE, len = x.shape().get(first + i);
+            Poly o;
+            if (pad instanceof StrV ps && ps.value().equals("same")) o = len;
+            else {
+                Poly p = pad instanceof StrV pv && pv.value().equals("valid") ? Poly.ZERO : dimOf(axisArg(pad, i));
+                Poly span = len.add(Poly.constant(2).multiply(p)).subtract(dil.multiply(k.subtract(Poly.ONE))).subtract(Poly.ONE);
+                if (stride.equals(Poly.ONE)) o = span.add(Poly.ONE);
+                else {
+                    if (!stride.isConstant()) throw new Unanalysable("convolution with a symbolic stride");
+                    Rational v = span.isConstant() ? span.constantValue() : in.configValue(span);
+                    if (v == null || !v.divide(stride.constantValue()).isInteger())
+                        throw new Unanalysable("convolution output size " + span.toFormula() + " / " + stride.toFormula() + " + 1 is not exact with this config");
+                    o = span.divide(stride).add(Poly.ONE);
+                    if (!span.isConstant() && f.rec != null) f.rec.condition("`" + span.divide(stride).toFormula() + "` is an integer with this config's values");
+                }
+            }
+            kernel = kernel.multiply(k);
+            lin = lin.multiply(len);
+            lout = lout.multiply(o);
+            s.set(first + i, o);
+        }
+        s.set(first - 1, cout);
+        boolean bias = !Boolean.FALSE.equals(in.truth(a.getOrDefault("bias", new BoolV(true))));
+        Poly batch = x.rank() == n + 2 ? x.shape().get(0) : Poly.ONE;
+        ref(f, title, cls, "in_channels", cin, "out_channels", cout, "kernel_size", kernel, "in_per_group", cin.divide(groups), "bias", bias,
+                "batch", batch, "length_in", lin, "length_out", lout);
+        return new TensorV(s, DType.ACTIVATION, true);
+    }
+
+    /** A conv argument for spatial axis i: an int, or a tuple with one entry per axis (kernel_size=(3, 3)). */
+    private Value axisArg(Value v, int i) {
+        if (v instanceof TupleV t) return t.items().get(t.items().size() == 1 ? 0 : i);
+        if (v instanceof ListV l) return l.items().get(l.items().size() == 1 ? 0 : i);
         return v;
     }
 
