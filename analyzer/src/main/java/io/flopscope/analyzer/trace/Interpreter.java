@@ -231,7 +231,8 @@ public final class Interpreter {
         for (var e : self.attrs.entrySet()) {
             String k = e.getKey();
             Value v = e.getValue();
-            if (k.startsWith("_") || v instanceof ObjectV || v instanceof FuncV || v instanceof BoundMethodV) continue;
+            boolean enumMember = v instanceof ObjectV ov && ov.attrs.containsKey("_value_") && isEnum(ov.className);
+            if (k.startsWith("_") || v instanceof ObjectV && !enumMember || v instanceof FuncV || v instanceof BoundMethodV) continue;
             Value prev = env.get(k).orElse(null);
             if (v instanceof UnknownV && prev == null) continue; // a field nothing gave and nothing computed
             if (prev == null || !(prev.equals(v) || valueEquals(prev, v))) env.derive(env.canonical(k), v);
@@ -1251,6 +1252,25 @@ public final class Interpreter {
         return null;
     }
 
+    /**
+     * A dataclass field annotated with an enum class, given a string (--set norm=OFF, or Norm.OFF): the member of that
+     * name, else of that value; a string that is neither is an error, never a value that compares unequal in silence.
+     */
+    private Value enumField(PyStmt.AnnAssign field, String module, Value v) {
+        if (!(v instanceof StrV sv) || !(field.annotation() instanceof PyExpr.Name n)) return v;
+        String cls = src.resolve(module, n.id());
+        if (cls == null || src.classDecl(cls).isEmpty() || !isEnum(cls)) return v;
+        String name = sv.value().startsWith(n.id() + ".") ? sv.value().substring(n.id().length() + 1) : sv.value();
+        ObjectV member = enumMember(cls, name);
+        if (member != null) return member;
+        try {
+            return enumLookup(cls, v);
+        } catch (Raised r) {
+            // unknown, so that what reads it is unanalysed with this reason
+            return new UnknownV("'" + sv.value() + "' is neither the name nor the value of a member of " + shortName(cls));
+        }
+    }
+
     /** Cls(value) of an enum: the member with that value (or the member itself). */
     private Value enumLookup(String cls, Value v) {
         if (v instanceof ObjectV o && o.className.equals(cls) && o.attrs.containsKey("_value_")) return o;
@@ -1584,7 +1604,7 @@ public final class Interpreter {
                     v = new UnknownV("default of dataclass field '" + name + "': " + u.getMessage());
                 }
             }
-            o.attrs.put(name, v);
+            o.attrs.put(name, enumField(e.getValue(), where.get(name)[0], v));
         }
         Optional<FuncV> post = method(cls, "__post_init__", o);
         if (post.isEmpty()) return;

@@ -59,4 +59,46 @@ class EnumTest {
         assertEquals(layerNorm, refs.contains("LayerNorm"), refs);
         assertTrue(refs.contains(activation), refs);
     }
+    static final String DATACLASS = """
+            import enum
+            from dataclasses import dataclass
+            import torch.nn as nn
+
+
+            class Norm(enum.Enum):
+                LAYER = "layer"
+                OFF = "off"
+
+
+            @dataclass
+            class Cfg:
+                dim: int = 8
+                norm: Norm = Norm.LAYER
+
+
+            class M(nn.Module):
+                def __init__(self, cfg: Cfg):
+                    super().__init__()
+                    self.ln = nn.LayerNorm(cfg.dim) if cfg.norm == Norm.LAYER else nn.Identity()
+                    self.lin = nn.Linear(cfg.dim, cfg.dim)
+
+                def forward(self, x):
+                    return self.lin(self.ln(x))
+            """;
+
+    /** --set names an enum field's member by name, Cls.NAME or value; anything else leaves it unknown (INCOMPLETE). */
+    @ParameterizedTest(name = "--set norm={0}")
+    @CsvSource({"'', true, true", "OFF, false, true", "Norm.LAYER, true, true", "layer, true, true", "bogus, false, false"})
+    void setNamesAMemberOfAnEnumField(String norm, boolean layerNorm, boolean complete, @TempDir Path dir) throws Exception {
+        Path f = dir.resolve("m.py");
+        Files.writeString(f, DATACLASS);
+        Map<String, Object> sets = norm.isEmpty() ? Map.of() : Map.of("norm", norm);
+        SourceAnalyzer.Result r = SourceAnalyzer.analyze(new IndexLookup(SourceIndex.open(f)),
+                new SourceAnalyzer.Request("m.M", Map.of(), sets, null, false, null, Map.of("x", "float(batch_size,seq_len,8)")));
+        assertEquals(complete, r.complete(), r.coverage().toString());
+        if (!complete) return;
+        ModuleAnalysis m = r.documents().stream().filter(d -> d.className().equals("m.M")).findFirst().orElseThrow();
+        String refs = m.kernels().stream().map(Kernel::flops).toList().toString();
+        assertEquals(layerNorm, refs.contains("LayerNorm"), refs);
+    }
 }
