@@ -290,18 +290,21 @@ public final class SourceAnalyzer {
     /** A plain module's config dataclass: the annotation of its __init__'s first parameter after self. */
     static Optional<String> dataclassConfig(SourceLookup src, String root) {
         var decl = src.classDecl(root);
-        if (decl.isEmpty()) return Optional.empty();
-        for (var s : decl.get().def().body()) {
-            if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.name().equals("__init__")) {
-                var ps = fd.params().params();
-                if (ps.size() > 1 && ps.get(1).annotation() instanceof io.flopscope.analyzer.ast.PyExpr.Name n) {
-                    String q = src.resolve(decl.get().module(), n.id());
-                    if (q != null && src.classDecl(q).isPresent()) return Optional.of(q);
-                }
-                // no annotation (nanoGPT's GPT(config)): the dataclass of the root's file whose fields the file reads most as param.field
-                if (ps.size() > 1 && ps.get(1).annotation() == null && ps.get(1).defaultValue() == null) return inferredConfig(src, decl.get().module(), ps.get(1).name());
-            }
+        var init = decl.flatMap(d -> ownMethod(d, "__init__"));
+        if (init.isEmpty()) return Optional.empty();
+        var ps = init.get().params().params();
+        if (ps.size() > 1 && ps.get(1).annotation() instanceof io.flopscope.analyzer.ast.PyExpr.Name n) {
+            String q = src.resolve(decl.get().module(), n.id());
+            if (q != null && src.classDecl(q).isPresent()) return Optional.of(q);
         }
+        // no annotation (nanoGPT's GPT(config)): the dataclass of the root's file whose fields the file reads most as param.field
+        if (ps.size() > 1 && ps.get(1).annotation() == null && ps.get(1).defaultValue() == null) return inferredConfig(src, decl.get().module(), ps.get(1).name());
+        return Optional.empty();
+    }
+
+    /** A method the class itself defines (not a base's). */
+    private static Optional<io.flopscope.analyzer.ast.PyStmt.FunctionDef> ownMethod(SourceLookup.ClassDecl decl, String name) {
+        for (var s : decl.def().body()) if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.name().equals(name)) return Optional.of(fd);
         return Optional.empty();
     }
 
@@ -317,16 +320,11 @@ public final class SourceAnalyzer {
 
     /** The first parameter of the root's __init__ after self when it has no default (the config it is built from). */
     private static Optional<String> requiredFirstParam(SourceLookup src, String root) {
-        var decl = src.classDecl(root);
-        if (decl.isEmpty()) return Optional.empty();
-        for (var s : decl.get().def().body()) {
-            if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.name().equals("__init__")) {
-                var ps = fd.params().params();
-                return ps.size() > 1 && ps.get(1).defaultValue() == null && ps.get(1).kind() == io.flopscope.analyzer.ast.Params.Kind.POSITIONAL
-                        ? Optional.of(ps.get(1).name()) : Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return src.classDecl(root).flatMap(d -> ownMethod(d, "__init__")).flatMap(fd -> {
+            var ps = fd.params().params();
+            return ps.size() > 1 && ps.get(1).defaultValue() == null && ps.get(1).kind() == io.flopscope.analyzer.ast.Params.Kind.POSITIONAL
+                    ? Optional.of(ps.get(1).name()) : Optional.empty();
+        });
     }
 
     private static Optional<String> inferredConfig(SourceLookup src, String module, String param) {
@@ -378,9 +376,8 @@ public final class SourceAnalyzer {
             var decl = src.classDecl(c);
             if (!seen.add(c) || decl.isEmpty()) continue;
             todo.addAll(decl.get().bases());
-            for (var st : decl.get().def().body()) {
-                if (st instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.name().equals("forward")) return fd;
-            }
+            var fd = ownMethod(decl.get(), "forward");
+            if (fd.isPresent()) return fd.get();
         }
         return null;
     }

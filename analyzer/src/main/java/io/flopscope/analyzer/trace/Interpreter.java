@@ -297,7 +297,7 @@ public final class Interpreter {
                 throw signal;
             } catch (StackOverflowError | RuntimeException e) {
                 // a defect of the analyzer on this line: unanalysed with what went wrong, never a silent zero
-                throw new Unanalysable("internal error of the analyzer (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+                throw new Unanalysable(internalError(e));
             }
             if (rec != null && rec.events.isEmpty() && rec.notes.isEmpty() && rec.unanalysed == null) f.rec.note(zeroReason(s));
         } catch (Unanalysable u) {
@@ -325,6 +325,11 @@ public final class Interpreter {
                 throw u;
             }
         }
+    }
+
+    /** A defect of the analyzer met while running a line, as the reason that line is unanalysed. */
+    private static String internalError(Throwable e) {
+        return "internal error of the analyzer (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
     }
 
     private static int headerEnd(PyStmt s) {
@@ -607,8 +612,9 @@ public final class Interpreter {
             Long n = unrollable(r, f);
             if (n == null) {
                 Rational v = configValue(r.count());
-                throw new Unanalysable("loop over " + r.count().toFormula() + " iterations while building the model: "
-                        + (v == null ? "the count has no value in this config" : v + " iterations are more than " + MAX_UNROLL + " to unroll"));
+                String why = !(r.element() instanceof IntV i && i.value().equals(Builtins.RANGE_INDEX)) ? "its elements are one symbolic element, not a range"
+                        : v == null ? "the count has no value in this config" : v + " iterations are more than " + MAX_UNROLL + " to unroll";
+                throw new Unanalysable("loop over " + r.count().toFormula() + " iterations while building the model: " + why);
             }
             items = unrolled(r, n, f);
         }
@@ -1215,6 +1221,8 @@ public final class Interpreter {
     }
 
     private static final Set<String> ENUM_BASES = Set.of("enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag");
+    /** Bases that make an enum's members equal to their values. */
+    private static final Set<String> ENUM_MIXINS = Set.of("str", "int", "builtins.str", "builtins.int", "enum.IntEnum", "enum.StrEnum");
 
     /** Whether cls derives from enum.Enum (its class attributes are members, Cls(value) looks one up). */
     boolean isEnum(String cls) {
@@ -1241,10 +1249,8 @@ public final class Interpreter {
                 m.attrs.put("name", new StrV(name));
                 m.attrs.put("value", v);
                 m.attrs.put("_value_", v);
-                boolean mixin = mro(cls).stream().anyMatch(c -> c.equals("builtins.str") || c.equals("str") || c.equals("builtins.int") || c.equals("int")
-                        || c.equals("enum.IntEnum") || c.equals("enum.StrEnum"))
-                        || decl.get().bases().stream().anyMatch(b -> b.equals("str") || b.equals("int") || b.equals("builtins.str") || b.equals("builtins.int"));
-                if (mixin) m.attrs.put("__enum_value__", v);
+                // the class's bases are in its MRO (named as written when they are not classes of the source)
+                if (mro(cls).stream().anyMatch(ENUM_MIXINS::contains)) m.attrs.put("__enum_value__", v);
                 enumMembers.put(key, m);
                 return m;
             }
@@ -1536,8 +1542,8 @@ public final class Interpreter {
             for (Params.Param p : init.get().def().params().params()) {
                 Value v = f.locals.get(p.name());
                 // a constant of 0 or less is an axis or a flag (RMSNorm(dim=-1)), not a size: it stays a constant
-                boolean flag = iv(v) != null && iv(v).isConstant() && iv(v).constantValue().signum() <= 0;
-                if (v instanceof IntV iv && !p.name().equals("self") && !flag) o.ctorParams.put(p.name(), iv.value());
+                if (v instanceof IntV iv && !p.name().equals("self") && !(iv.isConstant() && iv.value().constantValue().signum() <= 0))
+                    o.ctorParams.put(p.name(), iv.value());
             }
             o.attrs.put("__ctor_args__", new DictV(new LinkedHashMap<>(f.locals)));
             int taints = buildTaints;
@@ -1839,10 +1845,15 @@ public final class Interpreter {
     private void traceTwin(String doc, ObjectV m, ObjectV twin, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
         Recorder rec = trace(doc, m, twin, args, kwargs, fwd);
         traced.put(doc, rec);
-        List<String> candidates = new ArrayList<>(twin == m ? List.of() : twin.ctorParams.keySet());
-        for (Value a : args) collectDims(a, candidates);
-        for (Value a : kwargs.values()) collectDims(a, candidates);
-        docParams.put(doc, candidates);
+        docParams.put(doc, paramCandidates(twin == m ? List.of() : twin.ctorParams.keySet(), args, kwargs));
+    }
+
+    /** The parameters a document may keep: the symbolic constructor arguments, then every input dimension. */
+    private static List<String> paramCandidates(java.util.Collection<String> ctor, List<Value> args, Map<String, Value> kwargs) {
+        List<String> out = new ArrayList<>(ctor);
+        for (Value a : args) collectDims(a, out);
+        for (Value a : kwargs.values()) collectDims(a, out);
+        return out;
     }
 
     private Recorder trace(String doc, ObjectV m, ObjectV self, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
@@ -1867,7 +1878,7 @@ public final class Interpreter {
         } catch (RuntimeException e) {
             // a defect of the analyzer, not of the model: the forward is unanalysed, with what went wrong, never a silent zero
             if (e instanceof BreakSignal || e instanceof ContinueSignal) throw e;
-            String msg = "internal error of the analyzer (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
+            String msg = internalError(e);
             diagnostics.add(Diagnostic.error(rec.file, lastLine, m.className + ": " + msg));
             rec.enter(fwd.def(), fwd.def().defLine());
             rec.unanalysed(msg + " at line " + lastLine);
@@ -1891,10 +1902,7 @@ public final class Interpreter {
             named.skipped.addAll(rec.skipped);
             named.conditions.addAll(rec.conditions);
             traced.put(doc, named);
-            List<String> candidates = new ArrayList<>();
-            for (Value a : args) collectDims(a, candidates);
-            for (Value a : kwargs.values()) collectDims(a, candidates);
-            docParams.put(doc, candidates);
+            docParams.put(doc, paramCandidates(List.of(), args, kwargs));
         }
         return doc;
     }
@@ -1917,8 +1925,6 @@ public final class Interpreter {
     }
 
     private ObjectV root;
-
-    private static Poly iv(Value v) { return v instanceof IntV i ? i.value() : null; }
 
     /** Traces the root module's forward (the model) into its analysis. */
     public void traceRoot(ObjectV root, List<Value> args, Map<String, Value> kwargs) {

@@ -654,10 +654,11 @@ final class TorchOps {
             case "torch.arange": return arange(args, kw, f);
             case "torch.tensor", "torch.as_tensor", "torch.from_numpy", "torch.FloatTensor", "torch.LongTensor", "torch.BoolTensor": {
                 // from Python data or a numpy array: the nesting gives the shape
-                List<Poly> shape = dataShape(a0);
+                Data data = dataOf(a0);
+                List<Poly> shape = data.shape();
                 DType dt = switch (n) {
                     case "torch.FloatTensor" -> DType.FLOAT32; case "torch.LongTensor" -> DType.INT64; case "torch.BoolTensor" -> DType.BOOL;
-                    default -> dtypeArg(kw, a0 instanceof TensorV t ? t.dtype() : isFloatData(a0) ? DType.ACTIVATION : DType.INT64);
+                    default -> dtypeArg(kw, a0 instanceof TensorV t ? t.dtype() : data.isFloat() ? DType.ACTIVATION : DType.INT64);
                 };
                 TensorV out = new TensorV(shape, dt, true);
                 basic(f, n.equals("torch.as_tensor") ? "torch.tensor" : n, "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, bytes(out),
@@ -937,9 +938,12 @@ final class TorchOps {
         }
     }
 
-    /** The shape of nested Python lists (or a numpy array here a tensor): [len, len of the first item, ...]. */
-    private List<Poly> dataShape(Value v) {
-        if (v instanceof TensorV t) return t.shape();
+    /** Nested Python data (lists, a numpy array that is a tensor here): its shape [len, len of the first item, ...] and first scalar. */
+    private record Data(List<Poly> shape, Value leaf) {
+        boolean isFloat() { return leaf instanceof FloatV || leaf instanceof UnknownV; }
+    }
+
+    private Data dataOf(Value v) {
         List<Poly> out = new ArrayList<>();
         Value x = v;
         for (int guard = 0; guard < 32; guard++) {
@@ -951,20 +955,10 @@ final class TorchOps {
                 x = items.get(0);
                 continue;
             }
-            if (x instanceof TensorV t) { out.addAll(t.shape()); break; }
-            break; // a scalar (a number, torch.finfo(t).min, ...)
+            if (x instanceof TensorV t) out.addAll(t.shape());
+            break; // a tensor, or a scalar (a number, torch.finfo(t).min, ...)
         }
-        return out;
-    }
-
-    private boolean isFloatData(Value v) {
-        Value x = v;
-        for (int guard = 0; guard < 32; guard++) {
-            if (x instanceof RepeatedV r) { x = r.element(); continue; }
-            if ((x instanceof ListV || x instanceof TupleV) && !in.iterate(x).isEmpty()) { x = in.iterate(x).get(0); continue; }
-            break;
-        }
-        return x instanceof FloatV || x instanceof UnknownV;
+        return new Data(out, x);
     }
 
     /**
@@ -975,23 +969,28 @@ final class TorchOps {
         String fn = n.substring("numpy.".length());
         Value a0 = args.isEmpty() ? null : args.get(0);
         switch (fn) {
-            case "array", "asarray", "float32", "float64", "int64":
-                return a0 instanceof IntV || a0 instanceof FloatV ? a0 : new TensorV(dataShape(a0), isFloatData(a0) ? DType.FLOAT32 : DType.INT64, true);
+            case "array", "asarray", "float32", "float64", "int64": {
+                if (a0 instanceof IntV || a0 instanceof FloatV) return a0;
+                Data d = dataOf(a0);
+                return new TensorV(d.shape(), d.isFloat() ? DType.FLOAT32 : DType.INT64, true);
+            }
             case "sin", "cos", "tan", "exp", "log", "sqrt", "abs", "power", "tanh", "floor", "ceil", "arctan", "square":
                 for (Value v : args) if (v instanceof TensorV t) return new TensorV(t.shape(), DType.FLOAT32, true);
                 return fn.equals("power") && args.size() == 2 && args.get(0) instanceof FloatV b && args.get(1) instanceof FloatV e
                         ? new FloatV(Math.pow(b.value(), e.value())) : new FloatV(Double.NaN);
             case "zeros", "ones", "empty":
-                return new TensorV(dataShape(a0 instanceof IntV ? new TupleV(List.of(a0)) : a0).isEmpty() ? List.of() : dimsOf(a0), DType.FLOAT32, true);
+                return new TensorV(sizes(args.subList(0, Math.min(1, args.size()))), DType.FLOAT32, true);
             default:
                 if (f.rec.discard) return new UnknownV("numpy." + fn + " is not modelled");
                 throw new Unanalysable("numpy." + fn + "() on the forward path is not modelled");
         }
     }
 
-    private List<Poly> dimsOf(Value v) {
+    /** Sizes given as one tuple or list, or as separate arguments (torch.zeros(2, 3), x.new_empty(*shape, d)). */
+    private List<Poly> sizes(List<Value> given) {
+        List<Value> dims = given.size() == 1 && (given.get(0) instanceof TupleV || given.get(0) instanceof ListV) ? in.iterate(given.get(0)) : given;
         List<Poly> out = new ArrayList<>();
-        for (Value d : v instanceof TupleV || v instanceof ListV ? in.iterate(v) : List.of(v)) out.add(dimOf(d));
+        for (Value d : dims) out.add(dimOf(d));
         return out;
     }
 
@@ -1116,11 +1115,7 @@ final class TorchOps {
             shape.addAll(t.shape());
             dt = dtypeArg(kw, t.dtype());
         } else {
-            List<Value> dims = args;
-            if (n.equals("torch.full")) dims = args.subList(0, 1);
-            if (dims.size() == 1 && (dims.get(0) instanceof TupleV || dims.get(0) instanceof ListV)) dims = in.iterate(dims.get(0));
-            if (kw.get("size") != null) dims = in.iterate(kw.get("size"));
-            for (Value d : dims) shape.add(dimOf(d));
+            shape.addAll(sizes(kw.get("size") != null ? List.of(kw.get("size")) : n.equals("torch.full") ? args.subList(0, 1) : args));
             dt = dtypeArg(kw, n.equals("torch.full") && args.size() > 1 && args.get(1) instanceof BoolV ? DType.BOOL : DType.ACTIVATION);
         }
         Double fill = n.startsWith("torch.ones") ? Double.valueOf(1) : n.startsWith("torch.zeros") ? Double.valueOf(0)
@@ -1646,12 +1641,8 @@ final class TorchOps {
             case "detach", "requires_grad_", "cpu", "cuda": return t;
             case "new_zeros", "new_ones", "new_full", "new_empty": {
                 // a size tuple, or the sizes as separate arguments (new_empty(*x.shape[:-1], d)); new_full's second is the fill
-                Value sizeArg = a0 != null ? a0 : kw.get("size");
-                List<Value> dims = sizeArg instanceof TupleV || sizeArg instanceof ListV ? in.iterate(sizeArg)
-                        : name.equals("new_full") ? List.of(sizeArg) : args;
-                List<Poly> s = new ArrayList<>();
-                for (Value d : dims) s.add(dimOf(d));
-                TensorV out = new TensorV(s, t.dtype(), true);
+                List<Value> given = a0 == null && kw.get("size") != null ? List.of(kw.get("size")) : name.equals("new_full") ? args.subList(0, 1) : args;
+                TensorV out = new TensorV(sizes(given), t.dtype(), true);
                 basic(f, name, "tensor creation", FlopClass.VECTOR, Poly.ZERO, Poly.ZERO, name.equals("new_empty") ? Poly.ZERO : bytes(out), "writes every element");
                 return out;
             }
