@@ -39,16 +39,20 @@ public final class SourceAnalyzer {
      * @param configClass the config class a plain model is built from (--config-class), null to find it
      */
     public record Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode,
-                          String setup, Map<String, String> inputs, String configClass) {
+                          String setup, Map<String, String> inputs, String configClass, String experts) {
         public Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode) {
-            this(rootClass, config, sets, attn, decode, null, Map.of(), null);
+            this(rootClass, config, sets, attn, decode, null, Map.of(), null, null);
         }
 
         public Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode, String setup, Map<String, String> inputs) {
-            this(rootClass, config, sets, attn, decode, setup, inputs, null);
+            this(rootClass, config, sets, attn, decode, setup, inputs, null, null);
         }
 
-        Request withDecode(boolean d) { return new Request(rootClass, config, sets, attn, d, setup, inputs, configClass); }
+        public Request(String rootClass, Map<String, Object> config, Map<String, Object> sets, String attn, boolean decode, String setup, Map<String, String> inputs, String configClass) {
+            this(rootClass, config, sets, attn, decode, setup, inputs, configClass, null);
+        }
+
+        Request withDecode(boolean d) { return new Request(rootClass, config, sets, attn, d, setup, inputs, configClass, experts); }
     }
 
     /** config: the values the analysis used (defaults found in the source, then config.json, then --set). */
@@ -99,7 +103,9 @@ public final class SourceAnalyzer {
         // a Hugging Face model that does not declare `_supports_sdpa = True` runs eager (what from_config picks)
         boolean sdpaFallback = hf && attn.equals("sdpa") && !declaresTrue(src, root, "_supports_sdpa");
         if (sdpaFallback) attn = "eager";
-        Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn));
+        // transformers 5.x picks grouped_mm for an experts class that supports choosing (get_correct_experts_implementation)
+        String experts = req.experts() != null ? req.experts() : "grouped_mm";
+        Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn, experts));
         runCfg.ifPresent(c -> in.runConfigInit(c, env));
         Value.ConfigV cfg = new Value.ConfigV(env);
         Value rootObj;
@@ -153,7 +159,16 @@ public final class SourceAnalyzer {
             String file = mod.map(PyModule::file).orElse(null);
             LineRange fwd = null, init = null;
             Integer classLine = null;
-            if (decl != null) {
+            if (decl != null && !decl.module().equals(t.module())) {
+                // its forward ran from another file (an inherited forward, an experts implementation): the function there
+                int first = t.entries().stream().mapToInt(DocumentBuilder.Entry::startLine).min().orElse(0);
+                for (var s : mod.map(PyModule::body).orElse(List.of()))
+                    if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.span().startLine() <= first && first <= fd.span().endLine())
+                        fwd = new LineRange(fd.span().startLine(), fd.span().endLine());
+                    else if (s instanceof io.flopscope.analyzer.ast.PyStmt.ClassDef cd && cd.span().startLine() <= first && first <= cd.span().endLine())
+                        for (var m : cd.body()) if (m instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd && fd.span().startLine() <= first && first <= fd.span().endLine())
+                            fwd = new LineRange(fd.span().startLine(), fd.span().endLine());
+            } else if (decl != null) {
                 classLine = decl.def().classLine();
                 for (var s : decl.def().body()) {
                     if (s instanceof io.flopscope.analyzer.ast.PyStmt.FunctionDef fd) {

@@ -64,6 +64,7 @@ final class FastCost {
                 case "--config-class": c.sourceOptions.configClass = value; return true;
                 case "--config": c.sourceOptions.config = Path.of(value); return true;
                 case "--setup": c.sourceOptions.setup = value; return true;
+                case "--experts": c.sourceOptions.experts = value; return true;
                 case "--attn": c.library.attn = value; return true;
                 case "--phase": c.scenario.phase = value; return true;
                 case "--batch": c.scenario.batch(value); return true;

@@ -39,6 +39,10 @@ final class SourceOptions {
             + "[EXPR]*N a list (seqlens=[seq_len]*batch_size), None/True/False.")
     List<String> inputs = new ArrayList<>();
 
+    @Option(names = "--experts", paramLabel = "IMPL", description = "The experts implementation of a transformers 5.x mixture of experts: "
+            + "grouped_mm (default, as transformers picks), batched_mm or eager (a GEMM per hit expert on a copy of its weights).")
+    String experts;
+
     static Map<String, Object> readConfig(Path p) {
         if (p == null) return Map.of();
         try {
@@ -129,6 +133,8 @@ final class SourceOptions {
             if (eq <= 0) throw UserError.usage("--input " + i + ": expected NAME=VALUE");
             in.put(i.substring(0, eq).strip(), i.substring(eq + 1).strip());
         }
-        return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode, setup, in, configClass);
+        if (experts != null && !java.util.Set.of("eager", "grouped_mm", "batched_mm").contains(experts))
+            throw UserError.usage("--experts " + experts + ": expected eager, grouped_mm or batched_mm");
+        return new SourceAnalyzer.Request(root, cfg, parsedSets(), attn, decode, setup, in, configClass, experts);
     }
 }

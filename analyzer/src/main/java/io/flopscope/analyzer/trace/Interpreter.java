@@ -44,7 +44,10 @@ public final class Interpreter {
     private long steps;
 
     /** Path choices of the default inference path. */
-    public record Options(boolean decode, String attnImplementation) {}
+    /** expertsImplementation: what {@code @use_experts_implementation} dispatches to (5.x MoE): eager, grouped_mm, batched_mm. */
+    public record Options(boolean decode, String attnImplementation, String expertsImplementation) {
+        public Options(boolean decode, String attnImplementation) { this(decode, attnImplementation, "grouped_mm"); }
+    }
 
     public Interpreter(SourceLookup src, ConfigEnv config, Options options) {
         this.src = src;
@@ -75,7 +78,7 @@ public final class Interpreter {
         for (String c : order) {
             Recorder rec = traced.get(c);
             Map<String, Poly> subst = new LinkedHashMap<>();
-            for (String p : docParams.getOrDefault(c, List.of())) {
+            for (String p : sharedClass(sourceClass(c)) ? List.<String>of() : docParams.getOrDefault(c, List.<String>of())) {
                 Poly common = null;
                 boolean same = true, any = false;
                 for (Recorder r : traced.values()) {
@@ -114,10 +117,60 @@ public final class Interpreter {
         }
         List<TracedForward> out = new ArrayList<>();
         for (var e : traced.entrySet()) {
-            String module = src.classDecl(sourceClass(e.getKey())).map(SourceLookup.ClassDecl::module).orElse(null);
+            // the module whose lines ran: the class's, a base's in another file, or an experts implementation's
+            String module = e.getValue().file != null ? e.getValue().file : src.classDecl(sourceClass(e.getKey())).map(SourceLookup.ClassDecl::module).orElse(null);
             out.add(TracedForward.of(e.getValue(), sourceClass(e.getKey()), module, finalParams.getOrDefault(e.getKey(), List.of()), finalParams));
         }
-        return out;
+        return mergeIdentical(out);
+    }
+
+    /** A module class defined outside the transformers model package the root comes from (activations, shared layers). */
+    private boolean sharedClass(String cls) {
+        if (root == null || !cls.startsWith("transformers.")) return false;
+        String rootModule = src.classDecl(root.className).map(SourceLookup.ClassDecl::module).orElse(null);
+        String module = src.classDecl(cls).map(SourceLookup.ClassDecl::module).orElse(null);
+        return rootModule != null && module != null && !module.startsWith("transformers.models.") && !module.equals(rootModule);
+    }
+
+    /**
+     * Variants of a class whose analyses came out the same (48 decoder layers that differ only in a layer index no
+     * kernel uses) become one document: callers refer to the first. Repeated until nothing merges, since merging
+     * callees can make their callers equal.
+     */
+    private static List<TracedForward> mergeIdentical(List<TracedForward> docs) {
+        while (true) {
+            Map<String, String> rename = new LinkedHashMap<>();
+            Map<String, String> firstByContent = new LinkedHashMap<>();
+            for (TracedForward t : docs) {
+                // conditions aside: layers built from different indices (`4 >= config.first_k_dense_replace`) state
+                // different but compatible ones; the merged document states them all
+                String key = t.sourceClass() + "\n" + t.module() + "\n" + t.params() + "\n" + t.entries() + "\n" + t.skippedReasons()
+                        + "\n" + t.skippedLines().stream().map(java.util.Arrays::toString).toList();
+                String first = firstByContent.putIfAbsent(key, t.className());
+                if (first != null) rename.put(t.className(), first);
+            }
+            if (rename.isEmpty()) return docs;
+            Map<String, java.util.Set<String>> conditions = new LinkedHashMap<>();
+            for (TracedForward t : docs) conditions.computeIfAbsent(rename.getOrDefault(t.className(), t.className()), k -> new java.util.LinkedHashSet<>()).addAll(t.conditions());
+            List<TracedForward> kept = new ArrayList<>();
+            for (TracedForward t : docs) {
+                if (rename.containsKey(t.className())) continue;
+                List<io.flopscope.analyzer.emit.DocumentBuilder.Entry> es = new ArrayList<>();
+                for (io.flopscope.analyzer.emit.DocumentBuilder.Entry e : t.entries()) {
+                    String ref = e.reference(), analysis = e.analysis(), title = e.title();
+                    for (var r : rename.entrySet()) {
+                        if (ref != null) ref = ref.replace("${" + r.getKey() + "}", "${" + r.getValue() + "}");
+                        String from = shortName(r.getKey()), to = shortName(r.getValue());
+                        analysis = analysis.replaceAll("\\b" + java.util.regex.Pattern.quote(from) + "\\b", java.util.regex.Matcher.quoteReplacement(to));
+                        title = title.replaceAll("\\b" + java.util.regex.Pattern.quote(from) + "\\b", java.util.regex.Matcher.quoteReplacement(to));
+                    }
+                    es.add(new io.flopscope.analyzer.emit.DocumentBuilder.Entry(e.startLine(), e.endLine(), title, e.operation(), analysis, e.flopClass(), e.flops(), e.read(), e.write(),
+                            ref, e.multiplier(), e.unanalysed()));
+                }
+                kept.add(new TracedForward(t.className(), t.sourceClass(), t.module(), t.params(), es, t.skippedLines(), t.skippedReasons(), List.copyOf(conditions.get(t.className()))));
+            }
+            docs = kept;
+        }
     }
 
     private static void topo(String c, Map<String, java.util.Set<String>> callees, java.util.Set<String> done, List<String> order) {
@@ -1666,6 +1719,62 @@ public final class Interpreter {
         return out;
     }
 
+    /**
+     * The forward a transformers 5.x experts class runs: {@code @use_experts_implementation} replaces it with
+     * {@code experts_interface.get_interface(config._experts_implementation, forward)} and gives the instance the
+     * decorator's flags (has_gate, is_transposed, ...). Run from the decorator's own source (its keyword defaults, the
+     * interface's mapping), so a new implementation or flag needs no change here; eager keeps the class's forward.
+     */
+    private FuncV expertsForward(ObjectV m, FuncV forward) {
+        String impl = options.expertsImplementation();
+        for (String c : mro(m.className)) {
+            if (isFramework(c)) continue;
+            var decl = src.classDecl(c);
+            if (decl.isEmpty()) continue;
+            for (PyExpr d : decl.get().def().decorators()) {
+                PyExpr callee = d instanceof PyExpr.Call dc ? dc.func() : d;
+                if (!text(callee).endsWith("use_experts_implementation")) continue;
+                if (impl == null || impl.equals("eager")) return forward;
+                Frame classFrame = new Frame(decl.get().module(), null, c, Recorder.discarding(), false, Poly.ONE, null);
+                if (!(eval(callee, classFrame) instanceof FuncV deco))
+                    throw new Unanalysable("@" + text(callee) + " is not in the source: give --experts eager, or the source of transformers.integrations");
+                Frame decoFrame = new Frame(deco.module(), null, null, Recorder.discarding(), false, Poly.ONE, null);
+                Map<String, Value> flags = new LinkedHashMap<>();
+                for (Params.Param p : deco.def().params().params())
+                    if (p.kind() == Params.Kind.KEYWORD_ONLY && p.defaultValue() != null) flags.put(p.name(), eval(p.defaultValue(), decoFrame));
+                if (d instanceof PyExpr.Call dc) for (PyExpr.Keyword k : dc.keywords()) if (k.name() != null) flags.put(k.name(), eval(k.value(), classFrame));
+                Value iface = flags.remove("experts_interface");
+                if (iface == null) throw new Unanalysable("@" + text(callee) + " names no experts_interface");
+                for (var e : flags.entrySet()) m.attrs.putIfAbsent(e.getKey(), e.getValue());
+                m.attrs.putIfAbsent("_is_expert_parallel", new BoolV(false)); // set by the decorator's __init__: one device
+                // methods the decorator gives a class that lacks them (experts_class._apply_gate = _default_apply_gate)
+                String clsParam = deco.def().params().params().isEmpty() ? "" : deco.def().params().params().get(0).name();
+                for (PyStmt.Assign a : classAttributeAssignments(deco.def().body(), clsParam)) {
+                    String name = ((PyExpr.Attribute) a.targets().get(0)).attr();
+                    if (name.equals("__init__") || name.equals("forward") || m.attrs.containsKey(name) || method(m.className, name, m).isPresent()) continue;
+                    if (eval(a.value(), decoFrame) instanceof FuncV g) m.attrs.put(name, new FuncV(g.def(), g.module(), g.owner(), m, g.closure()));
+                }
+                Value chosen = invoke(attribute(iface, "get_interface", decoFrame), List.of(new StrV(impl), forward), Map.of(), decoFrame, null);
+                if (chosen instanceof FuncV fv && fv.def() == forward.def()) return forward;
+                if (!(chosen instanceof FuncV fv)) throw new Unanalysable("experts implementation '" + impl + "': " + describe(chosen));
+                return new FuncV(fv.def(), fv.module(), fv.owner(), m, fv.closure());
+            }
+        }
+        return forward;
+    }
+
+    /** {@code cls.NAME = value} statements anywhere in a class decorator's body (nested functions included). */
+    private static List<PyStmt.Assign> classAttributeAssignments(List<PyStmt> body, String clsParam) {
+        List<PyStmt.Assign> out = new ArrayList<>();
+        for (PyStmt st : body) {
+            if (st instanceof PyStmt.Assign a && a.targets().size() == 1 && a.targets().get(0) instanceof PyExpr.Attribute at
+                    && at.value() instanceof PyExpr.Name n && n.id().equals(clsParam)) out.add(a);
+            else if (st instanceof PyStmt.If i) { out.addAll(classAttributeAssignments(i.body(), clsParam)); out.addAll(classAttributeAssignments(i.orelse(), clsParam)); }
+            else if (st instanceof PyStmt.FunctionDef fd) out.addAll(classAttributeAssignments(fd.body(), clsParam)); // the inner wrapper(experts_class)
+        }
+        return out;
+    }
+
     /** The submodule a call names ({@code self.q_proj(x)} → q_proj, {@code self.layers[i](x)} → layers), for the kernel's title. */
     static String callSiteName(PyExpr.Call site) {
         if (site == null) return null;
@@ -1679,6 +1788,7 @@ public final class Interpreter {
     Value callModule(ObjectV m, List<Value> args, Map<String, Value> kwargs, Frame caller, PyExpr.Call site) {
         Optional<FuncV> fwd = method(m.className, "forward", m);
         if (fwd.isEmpty()) throw new Unanalysable(m.className + " has no forward()");
+        fwd = Optional.of(expertsForward(m, fwd.get()));
         kwargs = decoratedKwargs(fwd.get(), args, kwargs);
         // every input dimension is a parameter of the callee's analysis, bound here to the caller's sizes
         Map<String, Poly> dimArgs = new LinkedHashMap<>();
@@ -1690,8 +1800,11 @@ public final class Interpreter {
         // dimensions that are already global expressions stay concrete (branches on them stay decidable);
         // a class called with different global shapes is traced again with every dimension symbolic
         StringBuilder sig = new StringBuilder();
-        for (int i = 0; i < args.size(); i++) symArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, dimArgs, false, sig));
-        for (var e : kwargs.entrySet()) symKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), dimArgs, false, sig));
+        // a module class from another module than the model's (transformers.activations) serves many models: traced with
+        // its input sizes as parameters, so that one analysis of it holds wherever it is called
+        boolean shared = sharedClass(m.className);
+        for (int i = 0; i < args.size(); i++) symArgs.add(symbolize(args.get(i), i < names.size() ? names.get(i) : "arg" + i, dimArgs, shared, sig));
+        for (var e : kwargs.entrySet()) symKw.put(e.getKey(), symbolize(e.getValue(), e.getKey(), dimArgs, shared, sig));
         String doc;
         ObjectV twin = twinsInProgress.containsKey(m.className) ? m : twinOf(m);
         if (twin == null) {
@@ -1858,7 +1971,8 @@ public final class Interpreter {
 
     private Recorder trace(String doc, ObjectV m, ObjectV self, List<Value> args, Map<String, Value> kwargs, FuncV fwd) {
         twinsInProgress.put(m.className, self);
-        Recorder rec = new Recorder(doc, src.classDecl(m.className).map(d -> d.module()).orElse(null), false);
+        // the lines are those of the forward that runs: an inherited one, or the function an experts decorator chose
+        Recorder rec = new Recorder(doc, fwd.module() != null ? fwd.module() : src.classDecl(m.className).map(d -> d.module()).orElse(null), false);
         traced.putIfAbsent(doc, rec); // a recursive call finds its own document
         for (String c : m.initConditions) rec.condition(c);
         Frame f = new Frame(fwd.module(), self, fwd.owner(), rec, true, Poly.ONE, null);
@@ -1992,7 +2106,8 @@ public final class Interpreter {
                 return new IntV(exactOrFloor(x, y));
             case "%":
                 if (y.isZero()) throw new Unanalysable("modulo by zero");
-                return new IntV(x.subtract(y.multiply(exactOrFloor(x, y))));
+                // never a ratio of sizes taken as exact: (i + 1) % pattern is 0 only when the values say so
+                return new IntV(x.subtract(y.multiply(floorQuotient(x, y))));
             case "/":
                 if (y.isZero()) throw new Unanalysable("division by zero");
                 if (x.isConstant() && y.isConstant()) return new FloatV(x.constantValue().divide(y.constantValue()).doubleValue());
@@ -2008,6 +2123,16 @@ public final class Interpreter {
      * x // y: the quotient itself when it is a polynomial with integer coefficients, or a ratio of two sizes
      * (hidden_size // num_heads: models require such sizes to divide, and check it); else floor(x / y).
      */
+    /** floor(x / y), exact only where the quotient is a polynomial with integer coefficients. */
+    private static Poly floorQuotient(Poly x, Poly y) {
+        Poly q = x.divide(y);
+        if (q.isConstant()) return Poly.constant(Rational.of(q.constantValue().floor()));
+        boolean integerPolynomial = q.terms().values().stream().allMatch(Rational::isInteger)
+                && q.terms().keySet().stream().allMatch(m -> m.factors().values().stream().allMatch(e -> e > 0)
+                && m.factors().keySet().stream().allMatch(a -> a instanceof io.flopscope.formula.Atom.Sym));
+        return integerPolynomial ? q : Poly.floor(q);
+    }
+
     private static Poly exactOrFloor(Poly x, Poly y) {
         Poly q = x.divide(y);
         if (q.isConstant()) return Poly.constant(Rational.of(q.constantValue().floor()));
@@ -2120,6 +2245,16 @@ public final class Interpreter {
                 && List.of("<", "<=", ">", ">=").contains(op)) {
             int cmp = compareVersions(x.value(), y.value());
             return new BoolV(switch (op) { case "<" -> cmp < 0; case "<=" -> cmp <= 0; case ">" -> cmp > 0; default -> cmp >= 0; });
+        }
+        // sequences order lexicographically: the first unequal pair decides, else the shorter is less
+        if ((a instanceof TupleV || a instanceof ListV) && a.getClass() == b.getClass() && List.of("<", "<=", ">", ">=").contains(op)) {
+            List<Value> xs = a instanceof TupleV t ? t.items() : ((ListV) a).items(), ys = b instanceof TupleV t ? t.items() : ((ListV) b).items();
+            for (int i = 0; i < Math.min(xs.size(), ys.size()); i++) {
+                if (valueEquals(xs.get(i), ys.get(i))) continue;
+                return compareOne(xs.get(i), op.substring(0, 1), ys.get(i), f);
+            }
+            int dl = Integer.compare(xs.size(), ys.size());
+            return new BoolV(switch (op) { case "<" -> dl < 0; case "<=" -> dl <= 0; case ">" -> dl > 0; default -> dl >= 0; });
         }
         boolean eq = valueEquals(a, b);
         if (op.equals("==")) return new BoolV(eq);

@@ -237,6 +237,25 @@ final class TorchOps {
         return result;
     }
 
+    /**
+     * torch._grouped_mm / F.grouped_mm (transformers 5.x experts): rows of a [S, K] input sorted by expert, each group
+     * multiplied by its expert's [K, N] slice of a stacked [E, K, N] weight. 2·S·K·N FLOPs (every row once, as an eager
+     * loop over the experts counts them; torch's FlopCounterMode has no formula for it and counts 0); reads the rows
+     * and the slices of the experts that receive tokens (config.moe_experts_hit of E), writes [S, N].
+     */
+    private Value groupedMm(Value a, Value b, Frame f) {
+        if (!(a instanceof TensorV x) || !(b instanceof TensorV w) || x.rank() != 2 || w.rank() != 3)
+            throw new Unanalysable("grouped_mm of a [S, K] input and an [E, K, N] weight expected, got " + Interpreter.describe(a) + " and " + Interpreter.describe(b));
+        Poly s = x.shape().get(0), k = pick(x.shape().get(1), w.shape().get(1)), n = w.shape().get(2), e = w.shape().get(0);
+        TensorV out = new TensorV(List.of(s, n), resultType(a, b), true);
+        balanced(f);
+        Poly weights = bytes(w).multiply(Poly.symbol(EXPERTS_HIT)).divide(e);
+        basic(f, "grouped_mm", "grouped matmul", FlopClass.MATMUL, Poly.constant(2).multiply(s).multiply(k).multiply(n), bytes(x).add(weights), bytes(out),
+                "grouped GEMM " + ExprText.shape(x.shape()) + " @ " + ExprText.shape(w.shape()) + ": each row times its expert's slice, 2·S·K·N in all; "
+                        + "reads the slices of the moe_experts_hit experts that receive rows (torch's FlopCounterMode counts 0 for it)");
+        return out;
+    }
+
     Value matmul(Value a, Value b, Frame f, String title) {
         if (!(a instanceof TensorV x) || !(b instanceof TensorV y)) throw new Unanalysable("matmul of non-tensors");
         if (x.rank() < 1 || y.rank() < 1) throw new Unanalysable("matmul of a 0-dim tensor");
@@ -667,6 +686,11 @@ final class TorchOps {
             }
             case "torch.finfo", "torch.iinfo": return new ObjectV("torch.finfo");
             case "torch.matmul", "torch.bmm", "torch.mm": return matmul(args.get(0), args.get(1), f, n.substring(6) + "(a, b)");
+            case "torch._grouped_mm", "F.grouped_mm", "torch.nn.functional.grouped_mm": return groupedMm(a0, args.size() > 1 ? args.get(1) : kw.get("mat_b"), f);
+            case "torch.cuda.get_device_capability":
+                // grouped_mm's kernels need compute capability 8.0 or more: the GPUs FlopScope predicts for (9.0, Hopper)
+                f.rec.condition("a CUDA GPU of compute capability 9.0 (what `torch.cuda.get_device_capability` answers here)");
+                return new TupleV(List.of(IntV.of(9), IntV.of(0)));
             case "torch.baddbmm", "torch.addmm": {
                 Value out = matmul(args.get(1), args.get(2), f, n.substring(6) + " product");
                 if (args.get(0) instanceof TensorV c && c.rank() > 0 && num(kw.get("beta"), 1) != 0) {
@@ -1613,6 +1637,16 @@ final class TorchOps {
             }
             case "pow", "rsqrt", "sqrt", "exp", "tanh", "sigmoid", "neg", "abs", "sin", "cos", "reciprocal", "log":
                 return elementwise(f, name, t, 1, null);
+            case "clamp", "clamp_", "clip", "clip_", "clamp_min", "clamp_max": {
+                // one compare per bound given (min, max), as ReLU's max(x, 0) is 1
+                int bounds = name.startsWith("clamp_m") ? 1 : 0;
+                if (bounds == 0) {
+                    Value lo = a0 != null ? a0 : kw.get("min"), hi = args.size() > 1 ? args.get(1) : kw.get("max");
+                    bounds = (lo != null && !(lo instanceof NoneV) ? 1 : 0) + (hi != null && !(hi instanceof NoneV) ? 1 : 0);
+                }
+                Value out = elementwise(f, name, t, Math.max(1, bounds), null);
+                return name.endsWith("_") && !name.startsWith("clamp_m") ? t : out;
+            }
             case "add", "mul", "sub", "div", "add_", "mul_", "div_", "sub_":
                 return tensorBinary(t, switch (name.replace("_", "")) { case "add" -> "+"; case "mul" -> "*"; case "sub" -> "-"; default -> "/"; }, a0, f, name.endsWith("_"));
             case "bitwise_or", "bitwise_or_", "logical_or", "bitwise_and", "bitwise_and_", "logical_and", "__or__", "__and__":
@@ -1678,6 +1712,21 @@ final class TorchOps {
                 basic(f, "topk", "top-k selection", FlopClass.VECTOR, t.numel(), bytes(t), bytes(values).add(bytes(indices)),
                         "1 comparison per input element; writes the k largest values and their int64 indices");
                 return new TupleV(List.of(values, indices));
+            }
+            case "sort", "argsort": {
+                int d = axis(a0 != null ? a0 : kw.getOrDefault("dim", IntV.of(-1)), t.rank());
+                TensorV values = new TensorV(t.shape(), t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true),
+                        indices = new TensorV(t.shape(), DType.INT64, true, null, null, null, null, t.shape().get(d));
+                boolean both = name.equals("sort");
+                basic(f, name, "sort", FlopClass.VECTOR, t.numel(), bytes(t), both ? bytes(values).add(bytes(indices)) : bytes(indices),
+                        "1 comparison per element, as for topk (docs/conventions.md); writes the " + (both ? "sorted values and their " : "") + "int64 indices");
+                return both ? new TupleV(List.of(values, indices)) : indices;
+            }
+            case "histc": {
+                Poly bins = dimOf(a0 != null ? a0 : kw.getOrDefault("bins", IntV.of(100)));
+                TensorV out = new TensorV(List.of(bins), t.dtype(), true);
+                basic(f, "histc", "histogram", FlopClass.VECTOR, t.numel(), bytes(t), bytes(out), "1 bin update per element; writes " + bins.toFormula() + " counts");
+                return out;
             }
             case "index_add_", "index_add": {
                 TensorV src = tensor(args.get(2), name), idx = tensor(args.get(1), name);
