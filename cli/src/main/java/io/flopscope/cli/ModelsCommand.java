@@ -43,12 +43,14 @@ final class ModelsCommand implements Callable<Integer> {
             o.put("architecture", arch);
             o.put("model_type", c.modelType());
             if (root.isPresent()) o.put("class", root.get()); else o.putNull("class");
+            Optional<String> approx = BuiltInModels.publishedParametersApprox(c);
             if (published.isPresent()) o.put("published_parameters", published.get()); else o.putNull("published_parameters");
+            approx.ifPresent(a -> o.put("published_parameters_approx", a));
             o.put("published_parameters_source", BuiltInModels.publishedParametersSource(c));
             o.put("analysis", analysed);
             o.put("config_source", c.raw().path("_flopscope").path("source").asText(""));
             sb.append(String.format(Locale.ROOT, "%-24s %-36s %-26s %16s  %s%n", n, BuiltInModels.hubId(c), arch,
-                    published.map(p -> String.format(Locale.ROOT, "%,d", p)).orElse("-"), analysed ? "built in" : "none (use --source)"));
+                    published.map(p -> String.format(Locale.ROOT, "%,d", p)).orElse(approx.map(a -> "≈" + a).orElse("-")), analysed ? "built in" : "none (use --source)"));
         }
         if (fmt.equals("json")) {
             out.print(JsonOutput.write(list));

@@ -60,6 +60,29 @@ public final class BuiltInModels {
         return p.canConvertToLong() && p.isIntegralNumber() ? Optional.of(p.asLong()) : Optional.empty();
     }
 
+    /**
+     * The publisher's figure when only a rounded one exists ("671B": DeepSeek-V3's report gives no exact count),
+     * from {@code published_parameters_approx}.
+     */
+    public static Optional<String> publishedParametersApprox(ModelConfig c) {
+        String a = c.raw().path("_flopscope").path("published_parameters_approx").asText("");
+        return a.isEmpty() ? Optional.empty() : Optional.of(a);
+    }
+
+    /**
+     * Whether a count rounds to a published figure such as "671B", "8.2B" or "124M" at the figure's own precision
+     * (671,026,404,352 → 671B). False for a figure that is not a number with a K, M, B or T suffix.
+     */
+    public static boolean roundsTo(java.math.BigInteger count, String approx) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?([KMBT])").matcher(approx.strip());
+        if (!m.matches()) return false;
+        int exp = switch (m.group(3)) { case "K" -> 3; case "M" -> 6; case "B" -> 9; default -> 12; };
+        int decimals = m.group(2) == null ? 0 : m.group(2).length();
+        java.math.BigDecimal stated = new java.math.BigDecimal(m.group(1) + (m.group(2) == null ? "" : "." + m.group(2)));
+        java.math.BigDecimal got = new java.math.BigDecimal(count).movePointLeft(exp).setScale(decimals, java.math.RoundingMode.HALF_UP);
+        return got.compareTo(stated) == 0;
+    }
+
     /** Where {@link #publishedParameters} comes from, or "". */
     public static String publishedParametersSource(ModelConfig c) {
         return c.raw().path("_flopscope").path("published_parameters_source").asText("");

@@ -39,8 +39,15 @@ public final class ConfigConditions {
             Optional<ConfigCondition> cc = ConfigCondition.parse(c);
             if (cc.isPresent() && cc.get().check(values) == ConfigCondition.Verdict.FAILS) n++;
         }
-        return n;
+        // a formula that reads a config field this config does not give (sliding_window for a config whose is null)
+        // cannot hold for it either
+        java.util.regex.Matcher m = CONFIG_FIELD.matcher(a.kernels().toString() + a.variables());
+        java.util.Set<String> missing = new java.util.HashSet<>();
+        while (m.find()) if (values.number(m.group(1)).isEmpty() && values.literal(m.group(1)).filter(l -> !l.equals("None")).isEmpty()) missing.add(m.group(1));
+        return n + missing.size();
     }
+
+    private static final java.util.regex.Pattern CONFIG_FIELD = java.util.regex.Pattern.compile("\\bconfig\\.([A-Za-z_][A-Za-z0-9_]*)");
 
     /** Makes the library pick, for each class with variants, the analysis that fits this config best. */
     public static void selectVariants(Library library, ModelConfig config) {

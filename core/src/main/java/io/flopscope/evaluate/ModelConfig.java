@@ -128,8 +128,12 @@ public final class ModelConfig {
         if (overrides.containsKey(field)) return Optional.of(overrides.get(field));
         String target = aliases.getOrDefault(field, field);
         if (overrides.containsKey(target)) return Optional.of(overrides.get(target));
+        for (var a : aliases.entrySet()) if (a.getValue().equals(target) && overrides.containsKey(a.getKey())) return Optional.of(overrides.get(a.getKey()));
         JsonNode v = raw.get(target);
         if (v == null || v.isNull()) v = raw.get(field);
+        // config.json may give the field under a name the attribute_map maps to it (Qwen3-MoE's num_experts is
+        // stored as num_local_experts): that value, not the class default
+        if (v == null || v.isNull()) for (var a : aliases.entrySet()) if (a.getValue().equals(target) && raw.hasNonNull(a.getKey())) { v = raw.get(a.getKey()); break; }
         if (v != null && !v.isNull()) return Optional.of(number(field, v, visiting));
         JsonNode d = defaults.get(target);
         if (d == null) d = defaults.get(field);

@@ -68,9 +68,11 @@ public final class InfoReport {
         sb.append(String.format(Locale.ROOT, "%-22s %s (%,d bytes at %s)%n", "weights", Units.si(info.weightBytes(), "B"),
                 info.weightBytes().ceil(), info.weightDtype().id));
         if (info.keepsKvCache()) {
-            sb.append(String.format(Locale.ROOT, "%-22s %s (%,d bytes at %s: 2 × %d layers × %d KV heads × %d × %s B)%n", "KV cache per token",
+            String width = d.uniformKv() ? "2 × %d layers × %d KV heads × %d".formatted(d.layers(), d.kvHeads(), d.headDim())
+                    : "%d layers × one compressed latent of (%d + %d)".formatted(d.layers(), d.keyDim(), d.valueDim());
+            sb.append(String.format(Locale.ROOT, "%-22s %s (%,d bytes at %s: %s × %s B)%n", "KV cache per token",
                     Units.si(info.kvCacheBytesPerToken(), "B"), info.kvCacheBytesPerToken().ceil(), info.kvDtype().id,
-                    d.layers(), d.kvHeads(), d.headDim(), info.kvDtype().bytes.toDecimalString()));
+                    width, info.kvDtype().bytes.toDecimalString()));
         } else {
             sb.append(String.format(Locale.ROOT, "%-22s 0 B (no cost of the analyses depends on a KV cache)%n", "KV cache per token"));
         }
@@ -94,8 +96,16 @@ public final class InfoReport {
         return wholeModel ? BuiltInModels.publishedParameters(info.config()) : Optional.empty();
     }
 
+    /** The publisher's rounded figure ("671B") where no exact count is published. */
+    private Optional<String> publishedApprox() {
+        boolean wholeModel = info.config().rootClass().map(info.rootClass()::equals).orElse(false);
+        return wholeModel && publishedCount().isEmpty() ? BuiltInModels.publishedParametersApprox(info.config()) : Optional.empty();
+    }
+
     private String published() {
         Optional<Long> p = publishedCount();
+        Optional<String> approx = publishedApprox();
+        if (approx.isPresent()) return "  (published: " + approx.get() + ", rounded; " + (BuiltInModels.roundsTo(info.parameters().num(), approx.get()) ? "agrees)" : "DISAGREES)");
         if (p.isEmpty()) return "";
         long diff = info.parameters().num().longValue() - p.get();
         return diff == 0 ? "  (published: " + String.format(Locale.ROOT, "%,d", p.get()) + ", equal)"
@@ -138,6 +148,10 @@ public final class InfoReport {
             o.put("published_parameters_source", BuiltInModels.publishedParametersSource(info.config()));
         } else {
             o.putNull("published_parameters");
+            publishedApprox().ifPresent(a -> {
+                o.put("published_parameters_approx", a);
+                o.put("published_parameters_source", BuiltInModels.publishedParametersSource(info.config()));
+            });
         }
         o.put("weight_dtype", info.weightDtype().id);
         putNumber(o, "weight_bytes", info.weightBytes());

@@ -77,7 +77,7 @@ public final class MemoryFootprint {
 
     /** KV-cache bytes per token of one sequence. */
     public Rational kvBytesPerToken() {
-        return Rational.of(2L * dims.layers() * dims.kvHeads() * dims.headDim()).multiply(kvCache.bytes);
+        return Rational.of(dims.layers() * dims.kvWidth()).multiply(kvCache.bytes);
     }
 
     public Footprint at(long batch, long prompt, long newTokens, int tensorParallel, long capacityBytes) {

@@ -75,7 +75,7 @@ public final class Resolver {
         String key = canonical + new TreeMap<>(args) + (causal ? "/causal" : "");
         CostNode cached = memo.get(key);
         if (cached != null) return cached;
-        LibraryEntry entry = library.find(canonical).orElse(null);
+        LibraryEntry entry = library.find(canonical).map(e -> accepting(e, args.keySet())).orElse(null);
         if (entry == null) {
             String hint = library.similar(className).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(className)) + "?)";
             String reason = "no analysis for module " + className + hint;
@@ -97,6 +97,29 @@ public final class Resolver {
         } finally {
             stack.pop();
         }
+    }
+
+    /**
+     * The variant the library chose, or, when a caller passes an argument that variant has no parameter for, a sibling
+     * variant that takes every argument (a class called with and without a size given by its constructor: DeepSeek's
+     * activation inside its dense and its shared-expert MLP). None fits: the chosen one, whose binding then reports it.
+     */
+    private LibraryEntry accepting(LibraryEntry chosen, java.util.Set<String> args) {
+        if (takes(chosen, args)) return chosen;
+        for (LibraryEntry e : library.variants(chosen.analysis().className())) if (takes(e, args)) return e;
+        return chosen;
+    }
+
+    /** Whether a variant has a parameter for every argument, and an argument (or a default) for every parameter. */
+    private static boolean takes(LibraryEntry e, java.util.Set<String> args) {
+        var ps = e.analysis().parameters();
+        if (ps == null) return true;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (var p : ps) {
+            names.add(p.name());
+            if (p.defaultFormula() == null && !args.contains(p.name())) return false;
+        }
+        return names.containsAll(args);
     }
 
     private static CostNode unknownNode(String className, String file, int line, String reason) {
@@ -181,7 +204,12 @@ public final class Resolver {
                     k.flopClass() == FlopClass.VECTOR ? flops : Poly.ZERO, read, write).times(repeat);
             List<CostNode.Call> resolved = new ArrayList<>();
             for (PendingCall pc : calls.values()) {
-                LibraryEntry callee = library.find(pc.ref.className()).orElse(null);
+                java.util.Set<String> named = new java.util.HashSet<>();
+                boolean positional = false;
+                for (var arg : pc.ref.args()) if (arg.name() != null) named.add(arg.name()); else positional = true;
+                // arguments bound by position keep the library's choice (their names depend on the variant)
+                LibraryEntry callee = positional ? library.find(pc.ref.className()).orElse(null)
+                        : library.find(pc.ref.className()).map(e -> accepting(e, named)).orElse(null);
                 if (callee == null) {
                     String hint = library.similar(pc.ref.className()).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(pc.ref.className())) + "?)";
                     problem(pc.line, "unknown module ${" + pc.ref.className() + "}" + hint);
