@@ -18,7 +18,7 @@ class ShowCommandTest {
         assertFalse(r.out().contains("```python"), "no code in the built-in library");
         CliTest.Run all = run("show", "Llama-2-7b-hf", "--all");
         assertEquals(0, all.code(), all.err());
-        for (String c : new String[] {"LlamaModel", "LlamaDecoderLayer", "LlamaSdpaAttention", "LlamaMLP", "LlamaRMSNorm", "torch.nn.modules.linear.Linear"}) {
+        for (String c : new String[] {"LlamaModel", "LlamaDecoderLayer", "LlamaAttention", "LlamaMLP", "LlamaRMSNorm", "torch.nn.modules.linear.Linear"}) {
             assertTrue(all.out().contains("# Computational Cost Analysis: ") && all.out().contains(c), c);
         }
         assertEquals(0, run("show", "torch.nn.Linear").code());
@@ -27,8 +27,8 @@ class ShowCommandTest {
     }
 
     @Test void sourceOfTheSameReleaseFillsInTheCode() {
-        assumeTrue(Files.isDirectory(DiffCommandTest.V444), "skipped: " + DiffCommandTest.V444 + " is absent (fetch transformers 4.44 into .corpus/)");
-        CliTest.Run r = run("show", "Llama-2-7b-hf", "--all", "--source", DiffCommandTest.V444.toString());
+        assumeTrue(Files.isDirectory(DiffCommandTest.V518), "skipped: " + DiffCommandTest.V518 + " is absent (tools/fetch-corpus.sh)");
+        CliTest.Run r = run("show", "Llama-2-7b-hf", "--all", "--source", DiffCommandTest.V518.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("down_proj(self.act_fn(self.gate_proj(x)) * self.up_proj(x))"), "LlamaMLP's forward line");
         // each document still reads back (a docstring's ``` example stays inside a longer fence)
@@ -37,8 +37,8 @@ class ShowCommandTest {
     }
 
     @Test void sourceOfAnotherReleaseIsRefused() {
-        assumeTrue(Files.isDirectory(DiffCommandTest.V50), "skipped: " + DiffCommandTest.V50 + " is absent (fetch transformers 5.0 into .corpus/)");
-        CliTest.Run r = run("show", "Llama-2-7b-hf", "--source", DiffCommandTest.V50.toString());
+        assumeTrue(Files.isDirectory(DiffCommandTest.V444), "skipped: " + DiffCommandTest.V444 + " is absent (tools/fetch-corpus.sh)");
+        CliTest.Run r = run("show", "Llama-2-7b-hf", "--source", DiffCommandTest.V444.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("another release"), r.err());
         assertFalse(r.out().contains("```python"));

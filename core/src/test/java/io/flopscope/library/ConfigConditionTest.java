@@ -35,10 +35,11 @@ class ConfigConditionTest {
     }
 
     @Test void theLibraryPicksTheVariantTheConfigMeets() {
-        String attn = "transformers.models.llama.modeling_llama.LlamaSdpaAttention";
+        // 5.18's LlamaAttention: grouped-query or not (repeat_kv, or SDPA's enable_gqa), head_dim given or derived
+        String attn = "transformers.models.llama.modeling_llama.LlamaAttention";
         Library lib = Library.builtIn();
         List<LibraryEntry> variants = lib.variants(attn);
-        assertEquals(2, variants.size(), "with and without repeat_kv's copy");
+        assertTrue(variants.size() >= 2, "with and without grouped-query attention: " + variants.size());
         for (String model : List.of("Llama-2-7b-hf", "Llama-2-70b-hf")) {
             ModelConfig c = BuiltInModels.find(model).orElseThrow();
             Library l = Library.builtIn();
@@ -46,7 +47,7 @@ class ConfigConditionTest {
             assertEquals(0, ConfigConditions.violations(l.analysis(attn).orElseThrow(), ConfigConditions.of(c)), model);
             // and the other variant is the one the config contradicts
             long bad = variants.stream().filter(e -> ConfigConditions.violations(e.analysis(), ConfigConditions.of(c)) > 0).count();
-            assertEquals(1, bad, model);
+            assertTrue(bad >= 1, model + ": some variant contradicts the config");
         }
     }
 

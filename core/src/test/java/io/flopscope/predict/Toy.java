@@ -107,6 +107,7 @@ final class Toy {
             for (String attn : new String[] {"sdpa", "eager"}) {
                 Library lib = Library.builtIn();
                 if (!lib.useImplementation(attn)) continue;
+                io.flopscope.evaluate.ConfigConditions.selectVariants(lib, c); // as the CLI does: the variants this config meets
                 out.add(new Model(n, attn, c, resolve(lib, c.rootClass().orElseThrow())));
             }
         }

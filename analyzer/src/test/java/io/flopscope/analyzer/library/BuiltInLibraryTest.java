@@ -23,16 +23,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The built-in library of the families beyond GPT-2 is FlopScope's own output: this test regenerates it from the
- * transformers 4.44 source in the git-ignored .corpus/ and fails on any difference from what is stored in
- * core/src/main/resources/io/flopscope/library/transformers/4.44/. To accept a regeneration (after a change to
+ * transformers 5.18.0 release (the wheel tools/fetch-corpus.sh unpacks into the git-ignored .corpus/) and fails on
+ * any difference from what is stored in core/src/main/resources/io/flopscope/library/transformers/5.18/. To accept a regeneration (after a change to
  * the analyzer, or a new built-in config), run
  * {@code mvn -pl analyzer test -Dtest=BuiltInLibraryTest -Dflopscope.accept=true} and review the diff in git.
  */
 class BuiltInLibraryTest {
-    static final Path SRC = Path.of("../.corpus/transformers-4.44.0.dev0-50c3ba889a/src");
+    static final Path SRC = Path.of("../.corpus/transformers-5.18.0/src");
     static final Path LIB = Path.of("../core/src/main/resources/io/flopscope/library");
-    static final String BASE = "transformers/4.44";
-    static final String RELEASE = "transformers 4.44 (commit 50c3ba889a of the feisenyu/transformers_4573 fork)";
+    static final String BASE = "transformers/5.18";
+    static final String RELEASE = "transformers 5.18.0 (the released wheel)";
 
     /** Every built-in model's family except GPT-2 (whose built-in analyses predate the generator; Gpt2FromSourceTest compares them). */
     static List<LibraryGenerator.Family> families() {
@@ -51,7 +51,7 @@ class BuiltInLibraryTest {
 
     @Test
     void storedLibraryEqualsAFreshGeneration() throws IOException {
-        assumeTrue(Files.isDirectory(SRC), "skipped: " + SRC + " is absent (fetch transformers 4.44 into .corpus/ to regenerate the built-in library)");
+        assumeTrue(Files.isDirectory(SRC), "skipped: " + SRC + " is absent (tools/fetch-corpus.sh fetches transformers 5.18.0 into .corpus/ to regenerate the built-in library)");
         LibraryGenerator.Output out = LibraryGenerator.generate(new IndexLookup(SourceIndex.open(SRC)), RELEASE, BASE, families());
         assertEquals(List.of(), out.problems().stream().map(Diagnostic::toString).toList(), "the generation must analyse every traced line");
         Map<String, String> stored = stored();

@@ -240,35 +240,20 @@ class OracleFamiliesTest {
     }
 
     /**
-     * The built-in library (generated from transformers 4.44) differs from the oracle only by the rotary embedding's
-     * inv_freq @ position_ids matmul, 2·(d/2)·s FLOPs per call: 4.44 calls it in every attention layer in Mistral,
-     * Phi-3 and Gemma (L calls), never in Qwen2 and Mixtral (cos/sin gathered from a cache built in __init__), while 5.x
-     * calls it once per forward; OPT and BERT have no rotary embedding. Needs no .corpus.
+     * The built-in library, generated from transformers 5.18.0 (BuiltInLibraryTest), equals the oracle exactly: the
+     * rotary embedding's inv_freq @ position_ids once per forward, as 5.x computes it. Needs no .corpus.
      */
-    @ParameterizedTest(name = "built-in 4.44 {0} {1} {2}: oracle {3} + rotary difference")
+    @ParameterizedTest(name = "built-in {0} {1} {2}: oracle {3}")
     @MethodSource("oracle")
-    void builtIn444EqualsTheOracleUpToTheRotaryCalls(String family, String attn, String phase, long oracle) throws Exception {
+    void builtInEqualsTheOracle(String family, String attn, String phase, long oracle) throws Exception {
         ModelConfig cfg = config(family);
         Library lib = Library.builtIn();
         assertTrue(lib.useImplementation(attn));
         ConfigConditions.selectVariants(lib, cfg);
         var node = new Resolver(lib, false).resolve(root(family)).root();
         assertTrue(node.complete(), () -> family + ": " + node.unknowns());
-        Scenario sc = scenario(phase);
-        BigInteger got = new Evaluator(sc, cfg).evaluate(node.cumulative()).matmulFlops().num();
-
-        Map<String, Object> v = values(family);
-        long layers = (Long) v.get("num_hidden_layers");
-        long d = v.get("head_dim") instanceof Long hd ? hd : (Long) v.get("hidden_size") / (Long) v.get("num_attention_heads");
-        long calls444 = switch (family) {
-            case "mistral", "phi3", "gemma", "gemma-tanh" -> layers;
-            case "qwen2", "mixtral" -> 0;
-            default -> 1; // opt, bert: no rotary on either side
-        };
-        long calls5 = family.equals("opt") || family.equals("bert") ? calls444 : 1;
-        long s = phase.equals("decode") ? 1 : 16;
-        BigInteger rotaryDifference = BigInteger.valueOf((calls444 - calls5) * 2 * (d / 2) * s);
-        assertEquals(BigInteger.valueOf(oracle).add(rotaryDifference), got, family + " built-in " + attn + " " + phase);
+        BigInteger got = new Evaluator(scenario(phase), cfg).evaluate(node.cumulative()).matmulFlops().num();
+        assertEquals(BigInteger.valueOf(oracle), got, family + " built-in " + attn + " " + phase);
     }
     /**
      * 5.x stores the experts' weights stacked and copies each hit expert's slice before its GEMM: the copy is not a
