@@ -96,6 +96,8 @@ class OracleFamiliesTest {
             // per-layer structure: sliding/full layers (Gemma 2, Gemma 3), dense or MoE layers (Qwen3-MoE, DeepSeek-V3)
             "gemma2", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"gemma2\",\"head_dim\":16,\"sliding_window\":4096,\"architectures\":[\"Gemma2ForCausalLM\"]}",
             "gemma3", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"gemma3_text\",\"head_dim\":16,\"sliding_window\":4096,\"architectures\":[\"Gemma3ForCausalLM\"]}",
+            // Gemma 3 with layer_types from sliding_window_pattern (every third layer full) and a window the decode cache passes
+            "gemma3p", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":6,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"gemma3_text\",\"head_dim\":16,\"sliding_window\":8,\"sliding_window_pattern\":3,\"architectures\":[\"Gemma3ForCausalLM\"]}",
             "qwen3moe", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":2,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"qwen3_moe\",\"head_dim\":16,\"num_experts\":4,\"num_experts_per_tok\":2,\"moe_intermediate_size\":32,\"decoder_sparse_step\":1,\"mlp_only_layers\":[],\"architectures\":[\"Qwen3MoeForCausalLM\"]}",
             "deepseekv3", "{\"hidden_size\":64,\"num_attention_heads\":4,\"num_key_value_heads\":4,\"num_hidden_layers\":2,\"vocab_size\":128,\"intermediate_size\":176,\"max_position_embeddings\":512,\"model_type\":\"deepseek_v3\",\"q_lora_rank\":32,\"kv_lora_rank\":16,\"qk_rope_head_dim\":8,\"qk_nope_head_dim\":8,\"v_head_dim\":16,\"n_routed_experts\":4,\"num_experts_per_tok\":2,\"n_shared_experts\":1,\"moe_intermediate_size\":32,\"first_k_dense_replace\":1,\"n_group\":1,\"topk_group\":1,\"architectures\":[\"DeepseekV3ForCausalLM\"]}");
 
@@ -186,6 +188,8 @@ class OracleFamiliesTest {
             "gpt2, sdpa, prefill, 7077888", "gpt2, sdpa, decode, 436224", "qwen3, sdpa, prefill, 6684928", "qwen3, sdpa, decode, 411664",
             // Gemma 2 and Gemma 3: layer_types from the config class (sliding, full); Gemma 3 one rotary call per distinct type
             "gemma2, sdpa, prefill, 6684928", "gemma2, sdpa, decode, 411664", "gemma3, sdpa, prefill, 6684928", "gemma3, sdpa, decode, 411664",
+            // scenario gemma3p.{prefill,decode}: six layers, sliding_window_pattern 3, sliding_window 8 (< 9 cached tokens)
+            "gemma3p, sdpa, prefill, 19005952", "gemma3p, sdpa, decode, 1165344",
             // Qwen3-MoE and DeepSeek-V3 (MLA, dense first layer, shared expert), experts_implementation eager
             "qwen3moe, sdpa, prefill, 3965184", "qwen3moe, sdpa, decode, 241680", "deepseekv3, sdpa, prefill, 5587072", "deepseekv3, sdpa, decode, 453640"
         ).map(row -> {
