@@ -955,6 +955,8 @@ final class TorchOps {
                         crossing = false;
                     }
                 }
+                // a tensor op given an unanalysed input: that input is the reason, not the op
+                if (n.startsWith("torch.") && a0 instanceof UnknownV u) return new UnknownV(q + " of an unanalysed value (" + u.reason() + ")");
                 // outside a recorded forward (in __init__, or a re-trace for shapes) an unknown call only taints its result
                 if (crossing) throw new NotModelled("call to " + q + " is not modelled");
                 if (f.rec.discard) return new UnknownV("call to " + q + " is not modelled");
@@ -1501,6 +1503,12 @@ final class TorchOps {
                 basic(f, "contiguous()", "copy to a contiguous layout", FlopClass.VECTOR, Poly.ZERO, sourceBytes(t), bytes(t), "the tensor is not contiguous here: a full copy"
                         + (t.broadcastFrom() == null ? "" : "; a broadcast view: its " + t.broadcastFrom().toFormula() + " distinct elements are read"));
                 return t.with(t.shape(), true);
+            }
+            case "roll", "flip", "fliplr", "flipud": {
+                // a new tensor, every element moved: reads and writes the whole tensor, no arithmetic
+                TensorV out = new TensorV(t.shape(), t.dtype() == DType.WEIGHT ? DType.ACTIVATION : t.dtype(), true);
+                basic(f, name, "copy (" + name + ")", FlopClass.VECTOR, Poly.ZERO, sourceBytes(t), bytes(out), name + " copies every element to its new place " + ExprText.shape(t.shape()));
+                return out;
             }
             case "unbind": {
                 // views: one tensor per index of dim, that dimension removed
