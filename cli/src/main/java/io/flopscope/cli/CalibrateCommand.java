@@ -55,6 +55,11 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--library", paramLabel = "DIR", description = "Add or override analyses from a folder of .md/.json documents (repeatable).")
     List<Path> libraries = new ArrayList<>();
 
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "hf-eager (default) or cuda-graphs: the runtime the measurements were taken with.")
+    String runtime;
+
+    @picocli.CommandLine.Mixin ModelOptions models = new ModelOptions();
+
     @Option(names = "--causal", description = "Count only the unmasked (causal) query-key pairs of attention.")
     boolean causal;
 
@@ -76,11 +81,11 @@ final class CalibrateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter report = out == null ? err : stdout;
         MeasurementSet set = CalibrationInputs.measurements(measurements);
-        CalibrationInputs.Profile base = CalibrationInputs.profile(hardware);
+        CalibrationInputs.Profile base = CalibrationInputs.profile(hardware, runtime);
         CalibrationInputs.checkHardware(set, base, err);
         MeasurementSet.Split split = set.split(h);
         if (split.calibration().isEmpty()) throw UserError.failed(set.source() + ": no measurements left to calibrate on");
-        Workloads w = CalibrationInputs.workloads(libraries, causal);
+        Workloads w = CalibrationInputs.workloads(libraries, causal, models);
         List<Sample> cal;
         List<Sample> held;
         try {

@@ -47,6 +47,11 @@ final class CalibrationInputs {
 
     record Profile(HardwareProfile profile, Optional<String> calibratedFrom) {}
 
+    static Profile profile(String spec, String runtime) {
+        Profile p = profile(spec);
+        return new Profile(TargetOptions.withRuntime(p.profile(), runtime), p.calibratedFrom());
+    }
+
     static Profile profile(String spec) {
         try {
             HardwareProfile p = HardwareProfile.resolve(spec);
@@ -61,11 +66,37 @@ final class CalibrationInputs {
         }
     }
 
-    static Workloads workloads(List<Path> libraries, boolean causal) {
+    static Workloads workloads(List<Path> libraries, boolean causal) { return workloads(libraries, causal, new ModelOptions()); }
+
+    /**
+     * The measured models: from the library, or with --source from an analysis of each measured config (its values,
+     * then --set) covering prefill and decode; --set also changes the config a built-in analysis is evaluated with.
+     */
+    static Workloads workloads(List<Path> libraries, boolean causal, ModelOptions models) {
         LibraryOptions lo = new LibraryOptions();
         lo.libraries = new ArrayList<>(libraries);
         lo.build(); // checks the folders once, with the usual messages
-        return new Workloads(lo::build, causal);
+        java.util.function.UnaryOperator<io.flopscope.evaluate.ModelConfig> adjust = models.sourceOptions::applyTo;
+        if (models.source == null) return new Workloads(Workloads.fromLibrary(lo::build, causal), adjust, causal);
+        PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
+        return new Workloads((config, attn) -> {
+            LibraryOptions withAttn = new LibraryOptions();
+            withAttn.libraries = lo.libraries;
+            withAttn.attn = attn;
+            try {
+                var tmp = Files.createTempFile("flopscope-measured", ".json");
+                try {
+                    Files.writeString(tmp, config.raw().toString());
+                    return FromSource.resolve(tmp.toString(), models.source, models.sourceOptions, withAttn, causal, null, null, quiet).resolution().root();
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot hand the measured config to the analyzer: " + e.getMessage(), e);
+            } catch (UserError e) {
+                throw new IllegalArgumentException(config.name() + ": " + e.getMessage(), e);
+            }
+        }, adjust, causal);
     }
 
     /** Warns when the measurements were taken on other hardware than the profile describes. */

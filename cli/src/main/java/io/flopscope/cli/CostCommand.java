@@ -78,7 +78,7 @@ final class CostCommand implements Callable<Integer> {
             case "csv" -> report.csv();
             case "md" -> report.markdown();
             case "html" -> report.html();
-            default -> report.text();
+            default -> report.text() + rm.routingNote(sc).map(n -> n + "\n").orElse("");
         });
         return unknowns.isEmpty() && !rm.resolution().hasErrors() ? ExitCodes.OK : ExitCodes.ERRORS;
     }
@@ -94,21 +94,28 @@ final class CostCommand implements Callable<Integer> {
         rm.evaluator(points.get(0));
         Scenario first = points.get(0);
         List<String> vars = List.of(Globals.BATCH, Globals.SEQ, Globals.CACHE);
-        CompiledPoly[] totals = new CompiledPoly[4];
         Poly[] polys = {cumulative.matmulFlops(), cumulative.vectorFlops(), cumulative.bytesRead(), cumulative.bytesWritten()};
+        Poly[] bound = new Poly[4];
         for (int i = 0; i < 4; i++) {
-            Poly bound = Evaluator.bindConfig(polys[i], rm.config()).substitute(n -> switch (n) {
+            bound[i] = Evaluator.bindConfig(polys[i], rm.config()).substitute(n -> switch (n) {
                 case Globals.W_BYTES, Globals.WCOPY_BYTES -> Poly.constant(first.weights().bytes);
                 case Globals.A_BYTES -> Poly.constant(first.activations().bytes);
                 case Globals.KV_BYTES -> Poly.constant(first.kvCache().bytes);
                 default -> null;
             });
-            totals[i] = new CompiledPoly(bound, vars);
         }
-        List<CostSweep.Point> results = Sweep.map(points, sc -> {
-            long[] v = {sc.batchSize(), sc.seqLen(), sc.cacheLen()};
-            return new CostSweep.Point(sc, new Numbers(totals[0].evaluate(v), totals[1].evaluate(v), totals[2].evaluate(v), totals[3].evaluate(v)));
-        }, err);
+        List<CostSweep.Point> results;
+        if (java.util.Arrays.stream(bound).anyMatch(p -> p.symbols().contains(Evaluator.EXPERTS_HIT_SYMBOL))) {
+            // the routing assumption of a mixture of experts depends on each point's tokens: each point evaluated exactly
+            results = Sweep.map(points, sc -> new CostSweep.Point(sc, rm.evaluator(sc).evaluate(cumulative)), err);
+        } else {
+            CompiledPoly[] totals = new CompiledPoly[4];
+            for (int i = 0; i < 4; i++) totals[i] = new CompiledPoly(bound[i], vars);
+            results = Sweep.map(points, sc -> {
+                long[] v = {sc.batchSize(), sc.seqLen(), sc.cacheLen()};
+                return new CostSweep.Point(sc, new Numbers(totals[0].evaluate(v), totals[1].evaluate(v), totals[2].evaluate(v), totals[3].evaluate(v)));
+            }, err);
+        }
         var unknowns = rm.resolution().root().unknowns();
         CostSweep report = new CostSweep(rm.config().name(), scenario.causal, results, unknowns);
         String text;

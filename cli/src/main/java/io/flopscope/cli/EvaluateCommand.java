@@ -47,6 +47,11 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--library", paramLabel = "DIR", description = "Add or override analyses from a folder of .md/.json documents (repeatable).")
     List<Path> libraries = new ArrayList<>();
 
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "hf-eager (default) or cuda-graphs: the runtime the measurements were taken with.")
+    String runtime;
+
+    @picocli.CommandLine.Mixin ModelOptions models = new ModelOptions();
+
     @Option(names = "--causal", description = "Count only the unmasked (causal) query-key pairs of attention.")
     boolean causal;
 
@@ -60,11 +65,11 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         MeasurementSet set = CalibrationInputs.measurements(measurements);
-        CalibrationInputs.Profile p = CalibrationInputs.profile(hardware);
+        CalibrationInputs.Profile p = CalibrationInputs.profile(hardware, runtime);
         CalibrationInputs.checkHardware(set, p, err);
         List<Measurement> points = h == MeasurementSet.Holdout.NONE ? set.measurements() : set.split(h).heldOut();
         if (points.isEmpty()) throw UserError.failed(set.source() + ": no held-out points to evaluate (each sweep has a single point)");
-        Workloads w = CalibrationInputs.workloads(libraries, causal);
+        Workloads w = CalibrationInputs.workloads(libraries, causal, models);
         Evaluation ev;
         try {
             ev = Evaluation.of(points, m -> w.predict(m, p.profile()), stat);

@@ -19,6 +19,12 @@ final class FromSource {
     private FromSource() {}
 
     static ResolvedModel resolve(String model, Path source, SourceOptions opts, LibraryOptions libOpts, ScenarioOptions scenario, String module, PrintWriter err) {
+        boolean decode = scenario.phase() == Phase.DECODE || (scenario.cache != null && scenario.cache > 0);
+        return resolve(model, source, opts, libOpts, scenario.causal, decode, module, err);
+    }
+
+    /** decode null: one analysis of both phases (prefill and decode kernels weighted by positive(cache_len)). */
+    static ResolvedModel resolve(String model, Path source, SourceOptions opts, LibraryOptions libOpts, boolean causal, Boolean decode, String module, PrintWriter err) {
         ModelConfig hf = model == null ? null : opts.applyTo(ModelLoader.load(model));
         String cls = opts.className;
         if (cls == null && hf != null) {
@@ -29,8 +35,8 @@ final class FromSource {
         var opened = SourceOptions.open(source, cls);
         Map<String, Object> config = new LinkedHashMap<>();
         if (hf != null) config.putAll(SourceOptions.fromJson(hf.raw()));
-        boolean decode = scenario.phase() == Phase.DECODE || (scenario.cache != null && scenario.cache > 0);
-        SourceAnalyzer.Result r = SourceAnalyzer.analyze(opened.lookup(), opts.request(opened.root(), config, libOpts.attn, decode));
+        SourceAnalyzer.Request request = opts.request(opened.root(), config, libOpts.attn, decode != null && decode);
+        SourceAnalyzer.Result r = decode == null ? SourceAnalyzer.analyzeBoth(opened.lookup(), request) : SourceAnalyzer.analyze(opened.lookup(), request);
         for (Diagnostic d : r.diagnostics()) if (d.isError()) err.println(d);
         if (r.documents().isEmpty()) throw UserError.failed("nothing was analysed for " + opened.root());
         Library lib = libOpts.buildWithoutImplementation();
@@ -47,6 +53,6 @@ final class FromSource {
                 throw UserError.failed("cannot build the config: " + e.getMessage());
             }
         }
-        return ResolvedModel.of(cfg, module != null ? module : opened.root(), lib, scenario.causal, err);
+        return ResolvedModel.of(cfg, module != null ? module : opened.root(), lib, causal, err);
     }
 }

@@ -11,12 +11,13 @@ import picocli.CommandLine.Parameters;
 
 /** MODEL, the device, one generation run and --format: what `generate` and `memory` both read and check. */
 final class GenerationSetup {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
     String model;
 
     @Option(names = "--module", paramLabel = "CLASS", description = "Use this module instead of the config's architectures[0].")
     String module;
 
+    @Mixin ModelOptions models = new ModelOptions();
     @Mixin TargetOptions device = new TargetOptions();
     @Mixin GenerationOptions run = new GenerationOptions();
     @Mixin LibraryOptions library = new LibraryOptions();
@@ -32,7 +33,7 @@ final class GenerationSetup {
         if (!fmt.equals("text") && !fmt.equals("json")) throw UserError.usage("--format " + format + ": expected text or json");
         if (maxBatch && run.batch != null) throw UserError.usage("--max-batch and --batch exclude each other");
         HardwareProfile h = device.profile();
-        ResolvedModel rm = ResolvedModel.of(model, module, library.build(), run.causal, command.commandLine().getErr());
+        ResolvedModel rm = models.resolve(model, module, library, run.causal, null, command.commandLine().getErr());
         Generation.Spec s = run.spec(rm.config(), run.batch());
         rm.check(s.decode(0));
         return new Prepared(fmt.equals("json"), h, rm, s, device.target(h, s.activations(), rm.config()));

@@ -31,12 +31,13 @@ import picocli.CommandLine.Model.CommandSpec;
 final class PredictCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Built-in name (see `flopscope models`), a config.json, or a folder holding one.")
     String model;
 
     @Option(names = "--module", paramLabel = "CLASS", description = "Predict this module instead of the config's architectures[0].")
     String module;
 
+    @Mixin ModelOptions models = new ModelOptions();
     @Mixin TargetOptions device = new TargetOptions();
     @Mixin ScenarioOptions scenario = new ScenarioOptions();
     @Mixin LibraryOptions library = new LibraryOptions();
@@ -60,7 +61,9 @@ final class PredictCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         HardwareProfile h = device.profile();
-        ResolvedModel rm = ResolvedModel.of(model, module, library.build(), scenario.causal, err);
+        // one phase from source unless a sweep spans both
+        Boolean decode = scenario.isSweep() ? null : scenario.phase() == io.flopscope.evaluate.Phase.DECODE || (scenario.cache != null && scenario.cache > 0);
+        ResolvedModel rm = models.resolve(model, module, library, scenario.causal, decode, err);
         List<Scenario> points = rm.check(scenario.isSweep() ? scenario.scenarios(rm.config(), err) : List.of(scenario.scenario(rm.config())));
         Scenario sc = points.get(0);
         Target t = device.target(h, sc.activations(), rm.config());
@@ -103,7 +106,7 @@ final class PredictCommand implements Callable<Integer> {
                 case "json" -> r.json();
                 case "csv" -> r.csv();
                 case "html" -> PredictionHtml.page(rm.config().name(), sc, scenario.causal, one.prediction(), one.memory(), unknowns);
-                default -> r.text(depth, top);
+                default -> r.text(depth, top) + rm.routingNote(sc).map(n -> n + "\n").orElse("");
             };
         }
         Sweep.emit(out, err, outFile, report);

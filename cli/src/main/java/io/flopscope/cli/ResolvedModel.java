@@ -69,4 +69,20 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
         boolean prefillOnly = library.analysis(root).map(a -> a.conditions().stream().anyMatch(c -> c.startsWith("prefill:"))).orElse(false);
         return new ResolvedModel(config, root, r, prefillOnly);
     }
+
+    /**
+     * The routing assumption a mixture of experts was evaluated under, for text reports: how many experts a call of
+     * this scenario reads, and why; empty for a model without routed experts or whose analysis does not use it.
+     */
+    java.util.Optional<String> routingNote(Scenario sc) {
+        var experts = config.experts();
+        if (experts.isEmpty() || !resolution.root().cumulative().bytesRead().symbols().contains(io.flopscope.evaluate.Evaluator.EXPERTS_HIT_SYMBOL)) return java.util.Optional.empty();
+        long tokens = sc.batchSize() * sc.seqLen();
+        var hit = config.expertsHit(tokens).orElseThrow();
+        boolean given = config.value(io.flopscope.evaluate.ModelConfig.EXPERTS_HIT).isPresent();
+        String value = hit.isInteger() ? hit.toString() : String.format(java.util.Locale.ROOT, "%.3f", hit.doubleValue());
+        return java.util.Optional.of("routing          " + value + " of " + experts.get() + " experts read per layer"
+                + (given ? " (--set moe_experts_hit)" : " (expected under uniform top-" + config.value("num_experts_per_tok").map(Object::toString).orElse("k")
+                + " routing of " + tokens + " token" + (tokens == 1 ? "" : "s") + ": E·(1 − (1 − k/E)^tokens); --set moe_experts_hit=N to change)"));
+    }
 }

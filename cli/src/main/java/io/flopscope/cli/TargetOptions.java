@@ -21,7 +21,21 @@ final class TargetOptions {
     @Option(names = "--tf32", description = "fp32 matmuls run on the TF32 tensor cores (torch allow_tf32): use the tf32 matmul peak.")
     boolean tf32;
 
-    HardwareProfile profile() {
+    @Option(names = "--runtime", paramLabel = "RUNTIME", description = "What runs the model: hf-eager (default: transformers in eager PyTorch, "
+            + "as tools/measure.py measures) or cuda-graphs (captured kernels, no per-op host dispatch: torch.compile mode=\"reduce-overhead\", "
+            + "a serving engine's decode).")
+    String runtime;
+
+    HardwareProfile profile() { return withRuntime(resolved(), runtime); }
+
+    /** The profile under --runtime (its own host figures when the runtime is the one they were made for). */
+    static HardwareProfile withRuntime(HardwareProfile p, String runtime) {
+        if (runtime == null) return p;
+        if (!HardwareProfile.runtimes().contains(runtime)) throw UserError.usage("--runtime " + runtime + ": expected " + String.join(" or ", HardwareProfile.runtimes()));
+        return p.withRuntime(runtime);
+    }
+
+    private HardwareProfile resolved() {
         try {
             return HardwareProfile.resolve(hardware);
         } catch (IllegalArgumentException e) {

@@ -72,7 +72,7 @@ class CalibrateCommandTest {
         assertEquals(PLANTED.matmul(), j.at("/efficiency/matmul").asDouble(), 0.01 * PLANTED.matmul());
         assertEquals(PLANTED.vector(), j.at("/efficiency/vector").asDouble(), 0.01 * PLANTED.vector());
         assertEquals(PLANTED.memory(), j.at("/efficiency/memory").asDouble(), 0.01 * PLANTED.memory());
-        assertEquals(PLANTED.launchOverheadS(), j.at("/launch_overhead_s").asDouble(), 0.01 * PLANTED.launchOverheadS());
+        assertEquals(PLANTED.hostPerKernelS(), j.at("/host/per_kernel_s").asDouble(), 0.01 * PLANTED.hostPerKernelS());
         assertEquals("nvidia-h200", j.at("/calibration/calibrated_from/profile").asText());
         assertEquals(27, j.at("/calibration/calibrated_from/points").asInt());
         assertEquals("every-2nd", j.at("/calibration/calibrated_from/holdout").asText());

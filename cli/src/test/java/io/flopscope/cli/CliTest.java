@@ -49,8 +49,9 @@ class CliTest {
     /** --set reaches the evaluation: Mixtral's routing assumption, and an encoder refused a decode step. */
     @Test void setChangesTheRoutingAssumptionAndEncodersHaveNoDecode() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        Run all = run("cost", "Mixtral-8x7B-v0.1", "--phase", "decode", "--cache", "128", "--format", "json");
-        Run two = run("cost", "Mixtral-8x7B-v0.1", "--phase", "decode", "--cache", "128", "--format", "json", "--set", "moe_experts_hit=2");
+        // one sequence's decode step reaches its top 2 experts by default; --set moe_experts_hit=8 makes every expert read
+        Run all = run("cost", "Mixtral-8x7B-v0.1", "--phase", "decode", "--cache", "128", "--format", "json", "--set", "moe_experts_hit=8");
+        Run two = run("cost", "Mixtral-8x7B-v0.1", "--phase", "decode", "--cache", "128", "--format", "json");
         assertEquals(0, all.code(), all.err());
         assertEquals(0, two.code(), two.err());
         var a = json.readTree(all.out()).get("totals");

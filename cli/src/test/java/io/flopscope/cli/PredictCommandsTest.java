@@ -80,7 +80,15 @@ class PredictCommandsTest {
             sum += k.get("seconds").asDouble();
             flops += k.get("flops").asLong();
         }
-        close(sum, j.at("/totals/seconds").asDouble(), "total = Σ kernels");
+        close(sum, j.at("/totals/device_seconds").asDouble(), "the device's timeline = Σ kernels");
+        // the step: the longer timeline; eager GPT-2 on an H100 waits for the host
+        assertTrue(j.at("/totals/host_bound").asBoolean(), j.at("/totals").toString());
+        close(Math.max(j.at("/totals/host_seconds").asDouble(), 10e-6 + sum), j.at("/totals/seconds").asDouble(), "step = max(host, first dispatch + device)");
+        close(j.at("/totals/launches").asDouble() * 10e-6 + j.at("/totals/module_calls").asDouble() * 20e-6, j.at("/totals/host_seconds").asDouble(), "hf-eager host");
+        JsonNode graphs = json(run("predict", "gpt2", "--hardware", "h100", "--dtype", "bf16", "--runtime", "cuda-graphs", "--format", "json"));
+        assertEquals("cuda-graphs", graphs.at("/totals/runtime").asText());
+        assertTrue(!graphs.at("/totals/host_bound").asBoolean() && graphs.at("/totals/seconds").asDouble() < j.at("/totals/seconds").asDouble(), graphs.at("/totals").toString());
+        assertEquals(2, run("predict", "gpt2", "--hardware", "h100", "--runtime", "jit").code());
         assertEquals(j.at("/totals/flops").asLong(), flops);
         assertEquals("bf16", j.at("/scenario/matmul_dtype").asText());
         assertEquals(128, j.at("/scenario/seq_len").asInt());
@@ -107,7 +115,8 @@ class PredictCommandsTest {
         assertEquals(128L * 768 * 2, two.at("/communication/bytes_each").asLong());
         // ring all-reduce over NVLink 4 (900 GB/s both ways, 450 GB/s each way): launch + 2·(1/2)·B / 450e9
         close(5e-6 + 128.0 * 768 * 2 / 450e9, two.at("/communication/seconds_each").asDouble(), "one all-reduce");
-        close(two.at("/totals/kernel_seconds").asDouble() + 24 * two.at("/communication/seconds_each").asDouble(), two.at("/totals/seconds").asDouble(), "total");
+        close(Math.max(two.at("/totals/host_seconds").asDouble(), 10e-6 + two.at("/totals/kernel_seconds").asDouble()) + 24 * two.at("/communication/seconds_each").asDouble(),
+                two.at("/totals/seconds").asDouble(), "total: the step, then the all-reduces");
         assertTrue(two.at("/totals/kernel_seconds").asDouble() < one.at("/totals/kernel_seconds").asDouble());
     }
 
@@ -164,6 +173,26 @@ class PredictCommandsTest {
         CliTest.Run text = run("generate", "gpt2", "--hardware", "h100", "--prompt", "128", "--new", "128");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("time to first token") && text.out().contains("tokens per second") && text.out().contains("127 steps"), text.out());
+    }
+
+    /** Every model option of `cost` works in predict, generate and memory: --set, and --source with --class. */
+    @Test void modelOptionsWorkInEveryCommand() throws Exception {
+        // --set: two layers of GPT-2 instead of twelve
+        JsonNode full = json(run("predict", "gpt2", "--hardware", "h100", "--dtype", "bf16", "--format", "json"));
+        JsonNode two = json(run("predict", "gpt2", "--hardware", "h100", "--dtype", "bf16", "--set", "n_layer=2", "--format", "json"));
+        JsonNode cost2 = json(run("cost", "gpt2", "--dtype", "bf16", "--set", "n_layer=2", "--format", "json"));
+        assertEquals(cost2.at("/totals/flops").asLong(), two.at("/totals/flops").asLong());
+        assertTrue(two.at("/totals/flops").asLong() < full.at("/totals/flops").asLong());
+        JsonNode mem = json(run("memory", "gpt2", "--hardware", "h100", "--prompt", "64", "--new", "8", "--set", "n_layer=2", "--format", "json"));
+        assertEquals(50257L * 768 + 1024L * 768 + 2 * (12L * 768 * 768 + 13 * 768) + 2 * 768, mem.get("parameters").asLong(), "two blocks");
+        // --source: the plain PyTorch fixture, prefill and decode from one analysis
+        String src = "../fixtures/python/minigpt.py";
+        JsonNode p = json(run("predict", "--source", src, "--class", "GPT", "--hardware", "h100", "--batch", "3", "--seq", "7", "--format", "json"));
+        JsonNode c = json(run("cost", "--source", src, "--class", "GPT", "--batch", "3", "--seq", "7", "--format", "json"));
+        assertEquals(c.at("/totals/matmul_flops").asLong(), p.at("/totals/matmul_flops").asLong());
+        // one new token: the generation is the prefill of the prompt
+        JsonNode g = json(run("generate", "--source", src, "--class", "GPT", "--hardware", "h100", "--batch", "3", "--prompt", "7", "--new", "1", "--format", "json"));
+        close(p.at("/totals/seconds").asDouble(), g.get("ttft_seconds").asDouble(), "ttft = predict's prefill");
     }
 
     @Test void memoryMaxBatchIsTheBoundary() throws Exception {

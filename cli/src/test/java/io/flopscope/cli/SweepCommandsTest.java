@@ -187,7 +187,7 @@ class SweepCommandsTest {
         assertEquals("phase,batch_size,seq_len,cache_len,weight_dtype,activation_dtype,kv_dtype,causal,hardware,tensor_parallel,seconds,tokens_per_second,"
                 + "flops,matmul_flops,vector_flops,bytes,kernel_seconds,communication_seconds,launches,launch_seconds,share_compute_matmul,share_compute_vector,"
                 + "share_memory,share_launch,achieved_flops_per_s,achieved_bytes_per_s,memory_bytes,weights_bytes,kv_cache_bytes,activation_bytes,"
-                + "memory_capacity_bytes,memory_fits", header);
+                + "memory_capacity_bytes,memory_fits,runtime,host_seconds,module_calls,host_bound", header);
         assertTrue(header.matches("[a-z_,]+"), "pandas-friendly names");
         assertEquals(1 + 3 * 4, lines.size());
         List<String> cols = List.of(header.split(","));
@@ -197,7 +197,10 @@ class SweepCommandsTest {
             double seconds = Double.parseDouble(f[cols.indexOf("seconds")]);
             double shares = Double.parseDouble(f[cols.indexOf("share_compute_matmul")]) + Double.parseDouble(f[cols.indexOf("share_compute_vector")])
                     + Double.parseDouble(f[cols.indexOf("share_memory")]);
-            assertEquals(1.0, shares, 1e-9, "without tensor parallelism the kernels are all the time");
+            double launchShare = Double.parseDouble(f[cols.indexOf("share_launch")]);
+            assertTrue(shares <= 1 + 1e-9 && shares + launchShare >= 1 - 1e-9, "the bounds and the gaps make up the device's timeline");
+            assertEquals(Math.max(Double.parseDouble(f[cols.indexOf("host_seconds")]), 10e-6 + Double.parseDouble(f[cols.indexOf("kernel_seconds")])), seconds, 1e-12,
+                    "the step: the longer timeline");
             assertEquals(Long.parseLong(f[cols.indexOf("batch_size")]) / seconds, Double.parseDouble(f[cols.indexOf("tokens_per_second")]), 1e-6, "decode: one token per sequence");
             assertEquals("1", f[cols.indexOf("seq_len")]);
             assertEquals("true", f[cols.indexOf("memory_fits")]);

@@ -38,7 +38,7 @@ public final class CalibratedProfile {
         o.put("id", baseId + "-calibrated");
         o.put("name", base.name().endsWith("(calibrated)") ? base.name() : base.name() + " (calibrated)");
         o.putArray("aliases");
-        o.put("notes", String.format(Locale.ROOT, "Efficiencies and launch overhead fitted by `flopscope calibrate` to %d measured points of %s "
+        o.put("notes", String.format(Locale.ROOT, "Efficiencies and the host's time per kernel fitted by `flopscope calibrate` to %d measured points of %s "
                 + "(see \"calibration\"); peaks, bandwidth and capacities are the base profile's (%s). %s", used.size(), measurements, baseId, base.notes()).strip());
         ObjectNode cal = o.putObject("calibration");
         ObjectNode from = cal.putObject("calibrated_from");
@@ -62,14 +62,14 @@ public final class CalibratedProfile {
         b.put("matmul", base.efficiency().matmul());
         b.put("vector", base.efficiency().vector());
         b.put("memory", base.efficiency().memory());
-        b.put("launch_overhead_s", base.launchOverheadS());
+        b.put("host_per_kernel_s", base.host().perKernelS());
         ObjectNode st = cal.putObject("status");
         for (int i = 0; i < 4; i++) st.put(Calibrator.NAMES[i], fit.status()[i].name().toLowerCase(Locale.ROOT));
         ObjectNode share = cal.putObject("time_share");
-        String[] shareNames = {"matmul_bound", "vector_bound", "memory_bound", "launch"};
+        String[] shareNames = {"matmul_bound", "vector_bound", "memory_bound", "host_bound"};
         for (int i = 0; i < 4; i++) share.put(shareNames[i], fit.timeShare()[i]);
         cal.put("rms_relative_error", fit.rmsRelative());
-        cal.put("method", "Levenberg-Marquardt on relative errors of the roofline sum (docs/measurements.md)");
+        cal.put("method", "Levenberg-Marquardt on relative errors of max(host, first dispatch + device) (docs/measurements.md)");
         if (heldOut != null) {
             ObjectNode h = cal.putObject("held_out");
             for (Evaluation.Stats s : heldOut.stats().values()) {

@@ -15,20 +15,21 @@ import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.util.Pair;
 
 /**
- * Fits the efficiencies of the three kernel classes and the launch overhead to measured times
+ * Fits the efficiencies of the three kernel classes and the host's time per kernel to measured times
  * (docs/measurements.md, "Calibration").
  *
- * <p>The model of one measurement is the roofline sum over its kernels,
- * <pre>  T(x, o) = Σ_k max(x_m·M_k, x_v·V_k, x_b·B_k) + o·L_k</pre>
- * with M_k, V_k, B_k the kernel's matmul, vector and memory times at 100% of peak, L_k its launches,
- * x = 1/efficiency and o the overhead. T is piecewise linear in (x, o): linear wherever no kernel
- * changes the term that bounds it. The fit minimises Σ_i (T_i/y_i − 1)², the squared relative errors
+ * <p>The model of one measurement is the step of docs/prediction.md ("Host and device"),
+ * <pre>  T(x, o) = max(o·U + s,  o + Σ_k max(x_m·M_k, x_v·V_k, x_b·B_k) + g·L)</pre>
+ * with M_k, V_k, B_k the kernel's matmul, vector and memory times at 100% of peak, L the launches, U the host's
+ * units of work (launches, and module calls at the runtime's cost relative to a kernel), s the host's time per step
+ * and g the device's gap between kernels (both the runtime's, not fitted), x = 1/efficiency and o the host's time
+ * per kernel. T is piecewise linear in (x, o). The fit minimises Σ_i (T_i/y_i − 1)², the squared relative errors
  * against the measured medians y_i (or minima, {@link Statistic}) (so a 1 ms call weighs as much as a 100 ms one), by
- * Levenberg–Marquardt (Apache Commons Math), recomputing each kernel's bounding term at every
- * evaluation. The Jacobian is exact on each linear piece. Because a parameter whose class bounds no
- * kernel has a zero gradient, the fit starts from the base profile and from a grid of 4³ efficiency
- * combinations, and keeps the best. Efficiencies are kept in [{@value #MIN_EFFICIENCY}, 1] (a profile
- * requires (0, 1]) and the overhead in [0, {@value #MAX_OVERHEAD_S} s].
+ * Levenberg–Marquardt (Apache Commons Math), recomputing each kernel's bounding term and which timeline is the
+ * longer at every evaluation. The Jacobian is exact on each linear piece. Because a parameter whose class bounds no
+ * kernel has a zero gradient, the fit starts from the base profile and from a grid of 4³ efficiency combinations,
+ * and keeps the best. Efficiencies are kept in [{@value #MIN_EFFICIENCY}, 1] (a profile requires (0, 1]) and the
+ * host time in [0, {@value #MAX_OVERHEAD_S} s].
  *
  * <p>A class that bounds no kernel of any measurement is not determined by the data: its efficiency
  * stays at the base profile's value (when that leaves the fit unchanged) and {@link Fit#status}
@@ -39,13 +40,15 @@ public final class Calibrator {
     public static final double MAX_OVERHEAD_S = 0.1;
     static final double[] GRID = {0.05, 0.25, 0.6, 0.95};
     private static final double OVERHEAD_SCALE = 1e-6; // the overhead is fitted in microseconds
-    public static final String[] NAMES = {"matmul", "vector", "memory", "launch_overhead"};
+    public static final String[] NAMES = {"matmul", "vector", "memory", "host_per_kernel"};
 
     private final List<Sample> samples;
     private final double[][] mm;
     private final double[][] vec;
     private final double[][] mem;
-    private final double[] launches;
+    private final double[] hostUnits; // per point: launches + module calls at their cost relative to a kernel's
+    private final double[] fixed;     // per point: the device's gaps between kernels (not fitted)
+    private final double[] perStep;   // per point: the host's time per step (not fitted)
     private final double[] measured;
 
     /** Fits to the median of each measurement's timings. */
@@ -59,7 +62,9 @@ public final class Calibrator {
         mm = new double[n][];
         vec = new double[n][];
         mem = new double[n][];
-        launches = new double[n];
+        hostUnits = new double[n];
+        fixed = new double[n];
+        perStep = new double[n];
         measured = new double[n];
         for (int i = 0; i < n; i++) {
             Sample s = samples.get(i);
@@ -72,8 +77,10 @@ public final class Calibrator {
                 mm[i][j] = w.matmulFlops() / s.peaks().matmulFlopsPerS();
                 vec[i][j] = w.vectorFlops() / s.peaks().vectorFlopsPerS();
                 mem[i][j] = w.bytes() / s.peaks().bytesPerS();
-                launches[i] += w.launches();
+                fixed[i] += w.launches() * s.deviceGapS();
             }
+            hostUnits[i] = s.hostUnits();
+            perStep[i] = s.hostPerStepS();
             measured[i] = s.measurement().seconds(statistic);
         }
     }
@@ -102,19 +109,19 @@ public final class Calibrator {
      * The result of a fit.
      *
      * @param params      the fitted efficiencies and overhead
-     * @param status      per parameter (matmul, vector, memory, launch overhead): how it came out
+     * @param status      per parameter (matmul, vector, memory, host time per kernel): how it came out
      * @param rmsRelative root mean square of the relative errors (T/y − 1) on the calibration points
-     * @param timeShare   share of the predicted time (summed over the calibration points) bound by matmul, vector, memory, and spent in launches
+     * @param timeShare   share of the predicted time (summed over the calibration points) bound by matmul, vector, memory, and by the host
      * @param samples     calibration points used
      * @param evaluations model evaluations over all starts
      */
     public record Fit(Params params, Status[] status, double rmsRelative, double[] timeShare, int samples, int evaluations) {
         public String describe() {
             StringBuilder b = new StringBuilder();
-            double[] v = {params.matmul(), params.vector(), params.memory(), params.launchOverheadS() * 1e6};
+            double[] v = {params.matmul(), params.vector(), params.memory(), params.hostPerKernelS() * 1e6};
             for (int i = 0; i < 4; i++) {
                 b.append(String.format(Locale.ROOT, "  %-16s %10.4f%-3s  %5.1f%% of predicted time%s   %s%n", NAMES[i], v[i], i == 3 ? " µs" : "",
-                        100 * timeShare[i], i < 3 ? " bound here" : " in launches", status[i].description));
+                        100 * timeShare[i], i < 3 ? " bound here" : " host-bound", status[i].description));
             }
             b.append(String.format(Locale.ROOT, "  fit: %d points, rms relative error %.3f%%, %d model evaluations%n", samples, 100 * rmsRelative, evaluations));
             return b.toString();
@@ -127,7 +134,7 @@ public final class Calibrator {
     /**
      * Fits the parameters marked free; the others keep {@code base}'s values.
      *
-     * @param free per parameter (matmul, vector, memory, launch overhead)
+     * @param free per parameter (matmul, vector, memory, host time per kernel)
      */
     public Fit fit(Params base, boolean[] free) {
         int[] idx = java.util.stream.IntStream.range(0, 4).filter(i -> free[i]).toArray();
@@ -182,7 +189,7 @@ public final class Calibrator {
         for (int i = 0; i < 4; i++) {
             if (status[i] != Status.FITTED) continue;
             boolean atBound = i < 3 ? p.get(i) >= 1 - 1e-9 || p.get(i) <= MIN_EFFICIENCY * (1 + 1e-9)
-                    : p.launchOverheadS() <= 0 || p.launchOverheadS() >= MAX_OVERHEAD_S * (1 - 1e-9);
+                    : p.hostPerKernelS() <= 0 || p.hostPerKernelS() >= MAX_OVERHEAD_S * (1 - 1e-9);
             if (atBound) status[i] = Status.AT_BOUND;
         }
         return new Fit(p, status, Math.sqrt(bestCost / samples.size()), shares(best), samples.size(), evaluations);
@@ -199,7 +206,7 @@ public final class Calibrator {
     // ---- internals: x = (1/e_matmul, 1/e_vector, 1/e_memory, overhead in µs) ---------------------
 
     private static double[] toInternal(Params p) {
-        return new double[] {1 / p.matmul(), 1 / p.vector(), 1 / p.memory(), p.launchOverheadS() / OVERHEAD_SCALE};
+        return new double[] {1 / p.matmul(), 1 / p.vector(), 1 / p.memory(), p.hostPerKernelS() / OVERHEAD_SCALE};
     }
 
     private static Params toParams(double[] x) {
@@ -218,18 +225,34 @@ public final class Calibrator {
         return out;
     }
 
-    private double predict(int i, double[] x) {
-        double t = 0;
+    /** The device's timeline of point i: the roofline terms, and the gaps between kernels. */
+    private double device(int i, double[] x) {
+        double t = fixed[i];
         double[] m = mm[i];
         double[] v = vec[i];
         double[] b = mem[i];
         for (int k = 0; k < m.length; k++) t += Math.max(x[0] * m[k], Math.max(x[1] * v[k], x[2] * b[k]));
-        return t + x[3] * OVERHEAD_SCALE * launches[i];
+        return t;
     }
 
-    /** Row i of the Jacobian of T_i (not yet divided by y_i): the summed terms of each class where that class bounds the kernel. */
+    private double host(int i, double[] x) { return x[3] * OVERHEAD_SCALE * hostUnits[i] + perStep[i]; }
+
+    /** max(host, first dispatch + device), as Roofline.predict. */
+    private double predict(int i, double[] x) {
+        return Math.max(host(i, x), x[3] * OVERHEAD_SCALE + device(i, x));
+    }
+
+    /**
+     * Row i of the Jacobian of T_i (not yet divided by y_i): where the host's timeline is the longer, only its time per
+     * kernel moves the step; else the summed terms of each class where that class bounds the kernel, and the first
+     * dispatch.
+     */
     private double[] gradient(int i, double[] x) {
         double[] g = new double[4];
+        if (host(i, x) >= x[3] * OVERHEAD_SCALE + device(i, x)) {
+            g[3] = hostUnits[i] * OVERHEAD_SCALE;
+            return g;
+        }
         double[] m = mm[i];
         double[] v = vec[i];
         double[] b = mem[i];
@@ -242,7 +265,7 @@ public final class Calibrator {
             else if (tv >= tb) g[1] += v[k];
             else g[2] += b[k];
         }
-        g[3] = launches[i] * OVERHEAD_SCALE;
+        g[3] = OVERHEAD_SCALE;
         return g;
     }
 

@@ -30,7 +30,13 @@ import java.util.stream.Collectors;
  * the measurement's file and line.
  */
 public final class Workloads {
-    private final Supplier<Library> libraries;
+    /** Turns the config of a measured model into its cost tree; throws IllegalArgumentException with what is wrong. */
+    public interface Models {
+        CostNode root(ModelConfig config, String attn);
+    }
+
+    private final Models models;
+    private final java.util.function.UnaryOperator<ModelConfig> adjust;
     private final boolean causal;
     private final Map<String, Resolved> resolved = new HashMap<>();
     private final Map<Measurement, EvaluatedNode> evaluated = new IdentityHashMap<>();
@@ -42,8 +48,36 @@ public final class Workloads {
      * @param causal    count only the unmasked query-key pairs of attention (as `cost --causal`)
      */
     public Workloads(Supplier<Library> libraries, boolean causal) {
-        this.libraries = libraries;
+        this(fromLibrary(libraries, causal), c -> c, causal);
+    }
+
+    /**
+     * @param models the analyses of the measured models (the library's, or a source analysis of each config)
+     * @param adjust changes to each measured config (--set) before it is analysed and evaluated
+     */
+    public Workloads(Models models, java.util.function.UnaryOperator<ModelConfig> adjust, boolean causal) {
+        this.models = models;
+        this.adjust = adjust;
         this.causal = causal;
+    }
+
+    /** The built-in library (plus user folders), with the variants each config meets, as `cost` resolves a model. */
+    public static Models fromLibrary(Supplier<Library> libraries, boolean causal) {
+        return (config, attn) -> {
+            String rootClass = config.rootClass().orElseThrow(() -> new IllegalArgumentException(config.name()
+                    + ": the config has no architectures[0] (or no model_type) to pick the model class from"));
+            Library lib = libraries.get();
+            if (attn != null && !lib.useImplementation(attn)) {
+                throw new IllegalArgumentException("attn_implementation '" + attn + "' is not modelled (FlopScope models eager and sdpa)");
+            }
+            if (lib.find(rootClass).isEmpty()) throw new IllegalArgumentException(config.name() + ": no analysis for " + rootClass + " in the library, so it cannot be predicted");
+            io.flopscope.evaluate.ConfigConditions.selectVariants(lib, config); // the variants this config meets, as `cost` picks them
+            Resolver.Resolution res = new Resolver(lib, causal).resolve(rootClass);
+            if (res.hasErrors()) {
+                throw new IllegalArgumentException(config.name() + ": the analysis of " + rootClass + " has errors (run `flopscope cost` on it to see them)");
+            }
+            return res.root();
+        };
     }
 
     public static Workloads builtIn() { return new Workloads(Library::builtIn, false); }
@@ -59,7 +93,8 @@ public final class Workloads {
             work.add(new KernelWork(c * n.matmulFlops().doubleValue(), c * n.vectorFlops().doubleValue(), c * n.bytes().doubleValue(), k.launches()));
         }
         if (work.isEmpty()) throw new IllegalArgumentException(m.source() + ": " + m.label() + ": the analysis has no kernels to time");
-        return new Sample(m, Peaks.of(t), work);
+        HardwareProfile.Host h = t.host();
+        return new Sample(m, Peaks.of(t), work, p.moduleCalls(), h.deviceGapS(), h.perKernelS() == 0 ? 0 : h.perModuleCallS() / h.perKernelS(), h.perStepS());
     }
 
     public List<Sample> samples(List<Measurement> ms, HardwareProfile profile) {
@@ -111,25 +146,19 @@ public final class Workloads {
             config = BuiltInModels.find(m.model()).orElseThrow(() -> new IllegalArgumentException(m.source() + ": unknown model '" + m.model()
                     + "': not a built-in model (" + String.join(", ", BuiltInModels.names()) + "); give the config it was built from in 'config'"));
         }
-        String rootClass = config.rootClass().orElseThrow(() -> new IllegalArgumentException(m.source() + ": " + m.model()
-                + ": the config has no architectures[0] (or no model_type) to pick the model class from"));
-        Library lib = libraries.get();
-        if (m.attn() != null && !lib.useImplementation(m.attn())) {
-            throw new IllegalArgumentException(m.source() + ": attn_implementation '" + m.attn() + "' is not modelled (FlopScope models eager and sdpa)");
+        config = adjust.apply(config);
+        CostNode root;
+        try {
+            root = models.root(config, m.attn());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(m.source() + ": " + e.getMessage(), e);
         }
-        if (lib.find(rootClass).isEmpty()) {
-            throw new IllegalArgumentException(m.source() + ": " + m.model() + ": no analysis for " + rootClass + " in the library, so it cannot be predicted");
-        }
-        Resolver.Resolution res = new Resolver(lib, causal).resolve(rootClass);
-        if (res.hasErrors()) {
-            throw new IllegalArgumentException(m.source() + ": " + m.model() + ": the analysis of " + rootClass + " has errors (run `flopscope cost` on it to see them)");
-        }
-        List<Unknown> unknowns = res.root().unknowns();
+        List<Unknown> unknowns = root.unknowns();
         if (!unknowns.isEmpty()) {
-            throw new IllegalArgumentException(m.source() + ": " + m.model() + ": the analysis of " + rootClass + " is incomplete: "
+            throw new IllegalArgumentException(m.source() + ": " + m.model() + ": the analysis of " + root.className() + " is incomplete: "
                     + unknowns.stream().map(Unknown::toString).limit(3).collect(Collectors.joining("; ")));
         }
-        r = new Resolved(config, res.root());
+        r = new Resolved(config, root);
         resolved.put(key, r);
         return r;
     }

@@ -13,20 +13,25 @@ import java.util.function.Function;
 public final class Evaluator {
     private final Map<String, Rational> scenario;
     private final ModelConfig config;
+    private final long tokens; // batch_size·seq_len: what the routing assumption depends on
 
     public Evaluator(Scenario scenario, ModelConfig config) {
         this.scenario = scenario.bindings();
         this.config = config;
+        this.tokens = scenario.batchSize() * scenario.seqLen();
     }
 
     /** The value of a global symbol, or empty. */
+    public static final String EXPERTS_HIT_SYMBOL = "config." + ModelConfig.EXPERTS_HIT;
+
     public Optional<Rational> symbol(String name) {
         Rational v = scenario.get(name);
         if (v != null) return Optional.of(v);
         if (name.startsWith("config.") && config != null) {
             Optional<Rational> c = configValues.get(name);
             if (c == null) {
-                c = config.value(name.substring(7));
+                // the routing assumption depends on the call's tokens (ModelConfig.expertsHit)
+                c = name.equals(EXPERTS_HIT_SYMBOL) ? config.expertsHit(tokens) : config.value(name.substring(7));
                 configValues.putIfAbsent(name, c);
             }
             return c;

@@ -137,16 +137,50 @@ public final class ModelConfig {
         if (v != null && !v.isNull()) return Optional.of(number(field, v, visiting));
         JsonNode d = defaults.get(target);
         if (d == null) d = defaults.get(field);
-        if ((d == null || d.isNull()) && field.equals(EXPERTS_HIT)) {
-            // FlopScope's routing assumption (docs/conventions.md): every expert receives tokens unless --set says otherwise
-            for (String n : List.of("num_local_experts", "num_experts", "n_routed_experts")) if (!n.equals(field)) { var e = value(n, visiting); if (e.isPresent()) return e; }
-        }
+        // moe_experts_hit has no default here: it depends on the step's tokens (expertsHit)
         if (d == null || d.isNull()) return Optional.empty();
         return Optional.of(number(field, d, visiting));
     }
 
     /** How many experts of a mixture receive tokens: not a Hugging Face field, FlopScope's routing assumption. */
     public static final String EXPERTS_HIT = "moe_experts_hit";
+
+    /** The routed experts of a mixture (num_local_experts, num_experts or n_routed_experts), or empty. */
+    public Optional<Rational> experts() {
+        for (String n : List.of("num_local_experts", "num_experts", "n_routed_experts")) {
+            Optional<Rational> e = value(n);
+            if (e.isPresent()) return e;
+        }
+        return Optional.empty();
+    }
+
+    /** Exact powers up to this many bits; beyond, (1 − k/E)^tokens is taken to 60 significant digits. */
+    private static final int EXACT_BITS = 1 << 16;
+
+    /**
+     * FlopScope's routing assumption for a forward call of {@code tokens} tokens (batch_size·seq_len): the value
+     * --set moe_experts_hit gives, else the experts that uniform top-k routing reaches on average,
+     * E·(1 − (1 − k/E)^tokens) (an expert misses one token's k picks with probability (E − k)/E); empty for a model
+     * with no experts. One decode step of one sequence reaches k experts; a long prompt all of them.
+     */
+    public Optional<Rational> expertsHit(long tokens) {
+        Optional<Rational> given = value(EXPERTS_HIT);
+        if (given.isPresent()) return given;
+        Optional<Rational> experts = experts();
+        Optional<Rational> topK = value("num_experts_per_tok");
+        if (experts.isEmpty() || !experts.get().isInteger()) return experts;
+        if (topK.isEmpty() || !topK.get().isInteger() || tokens < 1) return experts;
+        java.math.BigInteger e = experts.get().num(), k = topK.get().num();
+        if (k.signum() <= 0 || k.compareTo(e) >= 0) return experts;
+        java.math.BigInteger miss = e.subtract(k);
+        if ((long) e.bitLength() * tokens <= EXACT_BITS) {
+            java.math.BigInteger den = e.pow((int) tokens), num = miss.pow((int) tokens);
+            return Optional.of(experts.get().multiply(new Rational(den.subtract(num), den)));
+        }
+        java.math.MathContext mc = new java.math.MathContext(60);
+        java.math.BigDecimal q = new java.math.BigDecimal(miss).divide(new java.math.BigDecimal(e), mc).pow((int) Math.min(tokens, 999_999_999L), mc);
+        return Optional.of(experts.get().multiply(Rational.ONE.subtract(Rational.parse(q.toPlainString()))));
+    }
 
     /**
      * config.&lt;field&gt; as a Python literal ({@code "silu"}, True, None, 12): from --set, config.json, else the

@@ -115,18 +115,59 @@ public final class Generation {
     /** The exact decode sum and how each kernel position was summed. */
     public record DecodeSum(Rational seconds, int closedForm, int loop) {}
 
+    /**
+     * Σ over the decode steps of max(host, first dispatch + device) (docs/prediction.md, "Host and device"). The host's
+     * time is the same at every step (the same kernels and module calls); the device's grows with cache_len. Steps
+     * below the cross-over take the host's time, the rest the device's, summed in closed form; the cross-over is found
+     * by bisection on the device time, which does not decrease with cache_len.
+     */
     public static DecodeSum decodeSumClosedForm(CostNode root, ModelConfig config, Spec spec, Target t) {
         if (spec.decodeSteps() == 0) return new DecodeSum(Rational.ZERO, 0, 0);
-        Summer s = new Summer(config, spec, t);
-        s.walk(root, Poly.ONE);
-        Rational total = s.total;
+        ModelDims dims = t.tensorParallel() > 1 ? ModelDims.of(config) : null;
+        long lo = spec.firstCache(), hi = spec.lastCache();
+        Prediction first = predict(root, config, spec.decode(lo), t, dims), last = hi == lo ? first : predict(root, config, spec.decode(hi), t, dims);
+        Rational dispatch = HardwareProfile.exact(t.host().perKernelS());
+        Rational host = HardwareProfile.exact(first.hostSeconds());
+        long deviceFrom; // the first step whose device timeline is the longer
+        if (first.hostSeconds() != last.hostSeconds()) {
+            // the steps differ in what they launch: each step on its own
+            Rational total = Rational.ZERO;
+            for (long c = lo; c <= hi; c++) total = total.add(HardwareProfile.exact(predict(root, config, spec.decode(c), t, dims).seconds()));
+            return new DecodeSum(total, 0, 1);
+        } else if (Roofline.step(t.host(), first.hostSeconds(), first.kernelSeconds()) > first.hostSeconds()) {
+            deviceFrom = lo;
+        } else if (Roofline.step(t.host(), last.hostSeconds(), last.kernelSeconds()) <= last.hostSeconds()) {
+            deviceFrom = hi + 1;
+        } else {
+            long a = lo, b = hi; // the step at b is device-bound, at a not
+            while (b - a > 1) {
+                long mid = a + (b - a) / 2;
+                Prediction p = predict(root, config, spec.decode(mid), t, dims);
+                if (Roofline.step(t.host(), p.hostSeconds(), p.kernelSeconds()) > p.hostSeconds()) b = mid; else a = mid;
+            }
+            deviceFrom = b;
+        }
+        Rational total = host.multiply(Rational.of(deviceFrom - lo));
+        int closed = 0, loop = 0;
+        if (deviceFrom <= hi) {
+            Spec tail = new Spec(spec.batch(), deviceFrom, hi - deviceFrom + 2, spec.weights(), spec.activations(), spec.kvCache());
+            Summer s = new Summer(config, tail, t);
+            s.walk(root, Poly.ONE);
+            total = total.add(s.total).add(dispatch.multiply(Rational.of(hi - deviceFrom + 1)));
+            closed = s.closedForm;
+            loop = s.loop;
+        }
+        return new DecodeSum(withCommunication(total, config, spec, t), closed, loop);
+    }
+
+    private static Rational withCommunication(Rational total, ModelConfig config, Spec spec, Target t) {
         if (t.tensorParallel() > 1) {
             ModelDims dims = ModelDims.of(config);
             Rational bytes = Rational.of(spec.batch()).multiply(Rational.of(dims.hidden())).multiply(spec.activations().bytes);
             Rational perStep = Communication.secondsExact(bytes, t).multiply(Rational.of(2 * dims.layers()));
             total = total.add(perStep.multiply(Rational.of(spec.decodeSteps())));
         }
-        return new DecodeSum(total, s.closedForm, s.loop);
+        return total;
     }
 
     /** Walks the symbolic tree once, summing every kernel over the decode range. */

@@ -48,13 +48,16 @@ public record HardwareProfile(
         Efficiency efficiency,
         double launchOverheadS,
         List<String> sources,
-        String notes) {
+        String notes,
+        Host host) {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String ROOT = "/io/flopscope/hardware/";
     private static final Set<String> FIELDS = Set.of("id", "name", "aliases", "matmul_flops_per_s", "vector_flops_per_s",
             "memory_bandwidth_bytes_per_s", "memory_capacity_bytes", "on_chip_cache_bytes", "interconnect_bytes_per_s",
-            "interconnect_name", "efficiency", "launch_overhead_s", "sources", "notes", "calibration");
+            "interconnect_name", "efficiency", "launch_overhead_s", "sources", "notes", "calibration", "host");
+    /** The runtime a profile predicts for unless told otherwise: transformers in eager PyTorch, as tools/measure.py measures. */
+    public static final String DEFAULT_RUNTIME = "hf-eager";
     private static volatile List<HardwareProfile> builtIns;
 
     /** Fractions of the peaks that real kernels reach: matrix units, vector units, memory bandwidth; each in (0, 1]. */
@@ -69,6 +72,51 @@ public record HardwareProfile(
             if (!Double.isFinite(v) || v <= 0 || v > 1) throw new IllegalArgumentException(field + " must lie in (0, 1], got " + v);
         }
     }
+
+    /**
+     * What the host (CPU) spends on one forward call under a runtime (docs/prediction.md, "Host and device"): per
+     * kernel it launches, per nn.Module call, per step, and the gap the device leaves between two kernels.
+     */
+    public record Host(String runtime, double perKernelS, double perModuleCallS, double perStepS, double deviceGapS) {
+        public Host {
+            if (runtime == null || runtime.isBlank()) throw new IllegalArgumentException("host.runtime is required");
+            for (double v : new double[] {perKernelS, perModuleCallS, perStepS, deviceGapS}) {
+                if (!Double.isFinite(v) || v < 0 || v > 1) throw new IllegalArgumentException("host times must lie in [0, 1] seconds, got " + v);
+            }
+        }
+
+        public Host withPerKernel(double s) { return new Host(runtime, s, perModuleCallS * (perKernelS == 0 ? 1 : s / perKernelS), perStepS, deviceGapS); }
+    }
+
+    /** The runtimes FlopScope knows (hardware/runtimes.json): their ids. */
+    public static List<String> runtimes() {
+        List<String> out = new ArrayList<>();
+        for (Iterator<String> it = runtimeTable().fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!k.startsWith("_")) out.add(k);
+        }
+        return out;
+    }
+
+    private static JsonNode runtimeTable() {
+        try {
+            return MAPPER.readTree(resource("runtimes.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The built-in host costs of a runtime on this device (its device gap: the runtime's, else the profile's launch overhead). */
+    public static Host builtInHost(String runtime, double launchOverheadS) {
+        JsonNode r = runtimeTable().get(runtime);
+        if (r == null || runtime.startsWith("_")) throw new IllegalArgumentException("unknown runtime '" + runtime + "' (known: " + String.join(", ", runtimes()) + ")");
+        JsonNode gap = r.get("device_gap_s");
+        return new Host(runtime, r.get("per_kernel_s").asDouble(), r.get("per_module_call_s").asDouble(), r.get("per_step_s").asDouble(),
+                gap == null || gap.isNull() ? launchOverheadS : gap.asDouble());
+    }
+
+    /** Where the built-in host costs of a runtime come from. */
+    public static String runtimeSource(String runtime) { return runtimeTable().path(runtime).path("source").asText(""); }
 
     public HardwareProfile {
         String who = "hardware profile " + (id == null || id.isBlank() ? "(no id)" : "'" + id + "'");
@@ -91,6 +139,7 @@ public record HardwareProfile(
         interconnectName = interconnectName == null ? "" : interconnectName;
         sources = sources == null ? List.of() : List.copyOf(sources);
         notes = notes == null ? "" : notes;
+        if (host == null) host = builtInHost(DEFAULT_RUNTIME, launchOverheadS);
     }
 
     private static Map<String, Double> peaks(String who, String field, Map<String, Double> in) {
@@ -191,10 +240,23 @@ public record HardwareProfile(
                     number(n, "memory_bandwidth_bytes_per_s", "memory_bandwidth_bytes_per_s", true),
                     integer(n, "memory_capacity_bytes", true), integer(n, "on_chip_cache_bytes", false),
                     number(n, "interconnect_bytes_per_s", "interconnect_bytes_per_s", false), text(n, "interconnect_name", false),
-                    e, number(n, "launch_overhead_s", "launch_overhead_s", true), strings(n, "sources"), text(n, "notes", false));
+                    e, number(n, "launch_overhead_s", "launch_overhead_s", true), strings(n, "sources"), text(n, "notes", false),
+                    n.has("host") ? host(n.get("host"), number(n, "launch_overhead_s", "launch_overhead_s", true)) : null);
         } catch (IllegalArgumentException ex) {
             throw new IllegalArgumentException(source + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** "host": {"runtime", "per_kernel_s", "per_module_call_s", "per_step_s", "device_gap_s"}; absent: hf-eager's. */
+    private static Host host(JsonNode h, double launchOverheadS) {
+        if (h == null || h.isNull()) return builtInHost(DEFAULT_RUNTIME, launchOverheadS);
+        if (!h.isObject()) throw new IllegalArgumentException("'host' must be an object {\"runtime\", \"per_kernel_s\", \"per_module_call_s\", \"per_step_s\", \"device_gap_s\"}");
+        String runtime = text(h, "runtime", false);
+        Host base = builtInHost(runtime == null ? DEFAULT_RUNTIME : runtime, launchOverheadS);
+        return new Host(base.runtime(), h.has("per_kernel_s") ? number(h, "per_kernel_s", "host.per_kernel_s", true) : base.perKernelS(),
+                h.has("per_module_call_s") ? number(h, "per_module_call_s", "host.per_module_call_s", true) : base.perModuleCallS(),
+                h.has("per_step_s") ? number(h, "per_step_s", "host.per_step_s", true) : base.perStepS(),
+                h.has("device_gap_s") ? number(h, "device_gap_s", "host.device_gap_s", true) : base.deviceGapS());
     }
 
     private static String text(JsonNode n, String f, boolean required) {
@@ -275,13 +337,26 @@ public record HardwareProfile(
     /** A copy with other efficiencies (a calibrated profile). */
     public HardwareProfile withEfficiency(Efficiency e) {
         return new HardwareProfile(id, name, aliases, matmulFlopsPerS, vectorFlopsPerS, memoryBandwidthBytesPerS, memoryCapacityBytes,
-                onChipCacheBytes, interconnectBytesPerS, interconnectName, e, launchOverheadS, sources, notes);
+                onChipCacheBytes, interconnectBytesPerS, interconnectName, e, launchOverheadS, sources, notes, host);
+    }
+
+    /** A copy with other host costs (a calibrated host, or another runtime's). */
+    public HardwareProfile withHost(Host h) {
+        return new HardwareProfile(id, name, aliases, matmulFlopsPerS, vectorFlopsPerS, memoryBandwidthBytesPerS, memoryCapacityBytes,
+                onChipCacheBytes, interconnectBytesPerS, interconnectName, efficiency, launchOverheadS, sources, notes, h);
+    }
+
+    /** This device under another runtime: that runtime's built-in host costs (a profile's own host figures are for its runtime). */
+    public HardwareProfile withRuntime(String runtime) {
+        if (runtime == null || runtime.equals(host.runtime())) return this;
+        return withHost(builtInHost(runtime, launchOverheadS));
     }
 
     /** A copy with another launch overhead. */
     public HardwareProfile withLaunchOverhead(double seconds) {
         return new HardwareProfile(id, name, aliases, matmulFlopsPerS, vectorFlopsPerS, memoryBandwidthBytesPerS, memoryCapacityBytes,
-                onChipCacheBytes, interconnectBytesPerS, interconnectName, efficiency, seconds, sources, notes);
+                onChipCacheBytes, interconnectBytesPerS, interconnectName, efficiency, seconds, sources, notes,
+                host.runtime().equals(DEFAULT_RUNTIME) && host.deviceGapS() == launchOverheadS ? new Host(host.runtime(), host.perKernelS(), host.perModuleCallS(), host.perStepS(), seconds) : host);
     }
 
     /** The profile in the file format {@link #parse} reads. */
@@ -304,6 +379,12 @@ public record HardwareProfile(
         e.put("vector", efficiency.vector());
         e.put("memory", efficiency.memory());
         o.put("launch_overhead_s", launchOverheadS);
+        ObjectNode h = o.putObject("host");
+        h.put("runtime", host.runtime());
+        h.put("per_kernel_s", host.perKernelS());
+        h.put("per_module_call_s", host.perModuleCallS());
+        h.put("per_step_s", host.perStepS());
+        h.put("device_gap_s", host.deviceGapS());
         sources.forEach(o.putArray("sources")::add);
         o.put("notes", notes);
         return o;

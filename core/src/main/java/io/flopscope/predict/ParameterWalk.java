@@ -47,7 +47,9 @@ public final class ParameterWalk {
     /** Walks {@code root} (handle {@code top}) with the config's values bound and the given dtype sizes. */
     public static <N> void walk(CostNode root, ModelConfig config, Dtype weights, Dtype activations, Dtype kvCache, N top, Visitor<N> visitor) {
         Evaluator ev = new Evaluator(new Scenario(Phase.DECODE, 1, 1, 1, weights, activations, kvCache), config);
-        Function<String, Poly> bindKeep = binding(ev, true), bindAll = binding(ev, false);
+        // the parameters are every expert's weights, whatever share of them one call reads
+        Optional<Rational> experts = config.experts();
+        Function<String, Poly> bindKeep = allExperts(binding(ev, true), experts), bindAll = allExperts(binding(ev, false), experts);
         List<Rational> staticReads = new ArrayList<>();
         List<Table<N>> tables = new ArrayList<>();
         visit(root, Rational.ONE, top, bindKeep, bindAll, staticReads, tables, visitor);
@@ -62,6 +64,10 @@ public final class ParameterWalk {
                 visitor.table(t.node(), t.elements(), t.count());
             }
         }
+    }
+
+    private static Function<String, Poly> allExperts(Function<String, Poly> b, Optional<Rational> experts) {
+        return n -> n.equals(Evaluator.EXPERTS_HIT_SYMBOL) && experts.isPresent() ? Poly.constant(experts.get()) : b.apply(n);
     }
 
     /** Config values bound; w_bytes free, and the scenario's sizes too when {@code keepScenario}. */

@@ -9,12 +9,17 @@ import java.util.List;
  * The predicted time of one forward call.
  *
  * @param totals        FLOPs and bytes of the whole model (all devices together)
- * @param kernelSeconds Σ over kernels of count × per-instance time
- * @param seconds       kernelSeconds + tensor-parallel communication
+ * @param kernelSeconds the device's timeline: Σ over kernels of count × per-instance time (roofline + gap)
+ * @param seconds       the step: max(host, first dispatch + device) + tensor-parallel communication
  * @param launches      kernel launches (kernels with bytes, times their counts)
+ * @param moduleCalls   nn.Module calls of the step (the tree's nodes that are modules, times their counts)
+ * @param hostSeconds   the host's timeline: per kernel, per module call and per step (docs/prediction.md)
  */
 public record Prediction(Target target, Communication communication, Numbers totals, double kernelSeconds, double seconds,
-                         double launches, List<KernelPrediction> kernels, ModulePrediction root) {
+                         double launches, List<KernelPrediction> kernels, ModulePrediction root, double moduleCalls, double hostSeconds) {
+
+    /** Whether the host's dispatch, not the device's work, sets the step time. */
+    public boolean hostBound() { return hostSeconds > kernelSeconds + target.host().perKernelS(); }
 
     /**
      * One basic kernel at one place in the tree.

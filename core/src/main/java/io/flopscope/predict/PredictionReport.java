@@ -64,13 +64,18 @@ public final class PredictionReport {
                     Units.si(p.communication().bytesEach(), "B"), Units.seconds(p.communication().seconds())));
         }
         sb.append('\n');
+        HardwareProfile.Host host = p.target().host();
+        sb.append(String.format(Locale.ROOT, "%-16s host %s (%s: %s kernels × %s + %s module calls × %s%s) · device %s (kernels and gaps) → %s%n", "timelines",
+                Units.seconds(p.hostSeconds()), host.runtime(), trim(p.launches()), Units.seconds(host.perKernelS()), trim(p.moduleCalls()), Units.seconds(host.perModuleCallS()),
+                host.perStepS() > 0 ? " + " + Units.seconds(host.perStepS()) + " per step" : "", Units.seconds(p.kernelSeconds()),
+                p.hostBound() ? "host-bound: the device waits for Python's dispatch" : "device-bound"));
         sb.append(String.format(Locale.ROOT, "%-16s %s  (matmul %s, vector %s)  → %s/s achieved%n", "FLOPs", Units.si(t.flops(), "FLOP"),
                 Units.si(t.matmulFlops(), "FLOP"), Units.si(t.vectorFlops(), "FLOP"), Units.si(t.flops().doubleValue() / p.seconds(), "FLOP")));
         sb.append(String.format(Locale.ROOT, "%-16s %s  (read %s, written %s)  → %s/s achieved%n", "bytes", Units.si(t.bytes(), "B"),
                 Units.si(t.bytesRead(), "B"), Units.si(t.bytesWritten(), "B"), Units.si(t.bytes().doubleValue() / p.seconds(), "B")));
-        sb.append(String.format(Locale.ROOT, "%-16s %s × %s = %s (%s of the time)%n", "launches", trim(p.launches()), Units.seconds(p.target().launchOverhead()),
+        sb.append(String.format(Locale.ROOT, "%-16s %s × %s gap = %s (%s of the device's time)%n", "launches", trim(p.launches()), Units.seconds(p.target().launchOverhead()),
                 Units.seconds(p.launchSeconds()), share(p.launchSeconds())));
-        sb.append(String.format(Locale.ROOT, "%-16s compute-matmul %s · compute-vector %s · memory %s (launches included)%n", "time by bound",
+        sb.append(String.format(Locale.ROOT, "%-16s compute-matmul %s · compute-vector %s · memory %s of the device's time (gaps included)%n", "time by bound",
                 share(p.seconds(Bound.COMPUTE_MATMUL)), share(p.seconds(Bound.COMPUTE_VECTOR)), share(p.seconds(Bound.MEMORY))));
         appendUnknowns(sb, unknowns);
         return sb.toString();
@@ -92,8 +97,9 @@ public final class PredictionReport {
         for (int i = 0; i < m.children().size(); i++) moduleRow(sb, m.children().get(i), childIndent, i == m.children().size() - 1, level + 1, depth);
     }
 
+    /** A share of the device's timeline: the kernels, their bounds and gaps (the host's timeline runs beside it). */
     private String share(double s) {
-        return p.seconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * s / p.seconds());
+        return p.kernelSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * s / p.kernelSeconds());
     }
 
     static String trim(double v) {
@@ -173,6 +179,11 @@ public final class PredictionReport {
         putNumber(tot, "bytes_read", t.bytesRead());
         putNumber(tot, "bytes_written", t.bytesWritten());
         tot.put("kernel_seconds", p.kernelSeconds());
+        tot.put("device_seconds", p.kernelSeconds());
+        tot.put("host_seconds", p.hostSeconds());
+        tot.put("module_calls", p.moduleCalls());
+        tot.put("host_bound", p.hostBound());
+        tot.put("runtime", p.target().host().runtime());
         tot.put("communication_seconds", p.communication().seconds());
         tot.put("launches", p.launches());
         tot.put("launch_seconds", p.launchSeconds());

@@ -80,29 +80,34 @@ public final class PredictionSweep {
         return sb.toString();
     }
 
+    /** A share of the device's timeline (kernels and gaps), where the bounds live. */
     private static String pct(double part, Prediction p) {
-        return p.seconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * part / p.seconds());
+        return p.kernelSeconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * part / p.kernelSeconds());
     }
 
     // ---- CSV ----------------------------------------------------------------------------------------
 
     public static final String CSV_HEADER = CostSweep.SCENARIO_COLUMNS + ",hardware,tensor_parallel,seconds,tokens_per_second,flops,matmul_flops,vector_flops,bytes,"
             + "kernel_seconds,communication_seconds,launches,launch_seconds,share_compute_matmul,share_compute_vector,share_memory,share_launch,"
-            + "achieved_flops_per_s,achieved_bytes_per_s,memory_bytes,weights_bytes,kv_cache_bytes,activation_bytes,memory_capacity_bytes,memory_fits";
+            + "achieved_flops_per_s,achieved_bytes_per_s,memory_bytes,weights_bytes,kv_cache_bytes,activation_bytes,memory_capacity_bytes,memory_fits,"
+            + "runtime,host_seconds,module_calls,host_bound";
 
-    /** One row per point; shares are fractions of the point's time in [0, 1]; memory columns are per device and empty when unknown. */
+    /**
+     * One row per point; shares are fractions of the device's timeline (kernel_seconds) in [0, 1]; memory columns are
+     * per device and empty when unknown; host_seconds is the host's timeline, seconds the longer of the two.
+     */
     public String csv() {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (Point p : points) {
             Prediction x = p.prediction();
-            double s = x.seconds();
+            double s = x.seconds(), device = x.kernelSeconds();
             sb.append(CostSweep.scenarioCells(p.scenario(), causal)).append(',').append(x.target().hardware().id()).append(',').append(x.target().tensorParallel()).append(',')
               .append(s).append(',').append(tokensPerSecond(p.scenario(), s)).append(',')
               .append(dec(x.totals().flops())).append(',').append(dec(x.totals().matmulFlops())).append(',').append(dec(x.totals().vectorFlops())).append(',')
               .append(dec(x.totals().bytes())).append(',').append(x.kernelSeconds()).append(',').append(x.communication().seconds()).append(',')
               .append(PredictionReport.trim(x.launches())).append(',').append(x.launchSeconds()).append(',')
-              .append(frac(x.seconds(Bound.COMPUTE_MATMUL), s)).append(',').append(frac(x.seconds(Bound.COMPUTE_VECTOR), s)).append(',')
-              .append(frac(x.seconds(Bound.MEMORY), s)).append(',').append(frac(x.launchSeconds(), s)).append(',')
+              .append(frac(x.seconds(Bound.COMPUTE_MATMUL), device)).append(',').append(frac(x.seconds(Bound.COMPUTE_VECTOR), device)).append(',')
+              .append(frac(x.seconds(Bound.MEMORY), device)).append(',').append(frac(x.launchSeconds(), device)).append(',')
               .append(x.totals().flops().doubleValue() / s).append(',').append(x.totals().bytes().doubleValue() / s).append(',');
             MemoryFootprint.Footprint m = p.memory();
             if (m == null) sb.append(",,,,,");
@@ -110,6 +115,8 @@ public final class PredictionSweep {
                 sb.append(dec(m.totalPerDevice())).append(',').append(dec(m.weightsPerDevice())).append(',').append(dec(m.kvCachePerDevice())).append(',')
                   .append(dec(m.activationsPerDevice())).append(',').append(m.capacityBytes()).append(',').append(m.fits());
             }
+            sb.append(',').append(x.target().host().runtime()).append(',').append(x.hostSeconds()).append(',').append(PredictionReport.trim(x.moduleCalls()))
+              .append(',').append(x.hostBound());
             sb.append('\n');
         }
         return sb.toString();

@@ -50,15 +50,46 @@ public final class Roofline {
     /** True for a kernel that does nothing (no FLOPs, no bytes): not listed, no time. */
     static boolean empty(Numbers n) { return n.flops().signum() == 0 && n.bytes().signum() == 0; }
 
-    /** Predicts one forward call: every kernel of the evaluated tree, module subtotals, communication. */
+    /**
+     * Predicts one forward call: every kernel of the evaluated tree, module subtotals, communication, and the two
+     * timelines (docs/prediction.md, "Host and device"): the device runs the kernels back to back (roofline + gap
+     * each); the host dispatches them (per kernel, per module call, per step) and runs ahead while the device works.
+     * The step takes the longer of the two; the device cannot start before the first kernel is dispatched.
+     */
     public static Prediction predict(EvaluatedNode root, Target t, Communication comm) {
         List<Prediction.KernelPrediction> kernels = new ArrayList<>();
         Prediction.ModulePrediction m = walk(root, root.simpleName(), Rational.ONE, t, kernels);
         double kernelSeconds = m.seconds();
         double launches = 0;
         for (Prediction.KernelPrediction k : kernels) launches += k.launches();
-        return new Prediction(t, comm, root.total(), kernelSeconds, kernelSeconds + comm.seconds(), launches, List.copyOf(kernels), m);
+        double calls = moduleCalls(root, 1);
+        double host = hostSeconds(t.host(), launches, calls);
+        return new Prediction(t, comm, root.total(), kernelSeconds, step(t.host(), host, kernelSeconds) + comm.seconds(), launches,
+                List.copyOf(kernels), m, calls, host);
     }
+
+    /** The host's time for a step of these launches and module calls. */
+    public static double hostSeconds(io.flopscope.predict.HardwareProfile.Host h, double launches, double moduleCalls) {
+        return h.perKernelS() * launches + h.perModuleCallS() * moduleCalls + h.perStepS();
+    }
+
+    /** A step: the longer timeline, the device starting once the first kernel is dispatched. */
+    public static double step(io.flopscope.predict.HardwareProfile.Host h, double hostSeconds, double deviceSeconds) {
+        return Math.max(hostSeconds, h.perKernelS() + deviceSeconds);
+    }
+
+    /**
+     * nn.Module calls of a forward call: every node of the tree (times its count) whose class is a module, not a
+     * library function (torch.matmul, torch.nn.functional.*) the analyses also give a node of its own.
+     */
+    public static double moduleCalls(EvaluatedNode n, double parentCount) {
+        double count = parentCount * n.repeat().doubleValue();
+        double calls = isModule(n.className()) ? count : 0;
+        for (EvaluatedNode c : n.children()) calls += moduleCalls(c, count);
+        return calls;
+    }
+
+    static boolean isModule(String cls) { return !cls.startsWith("torch.") || cls.startsWith("torch.nn.modules."); }
 
     private static Prediction.ModulePrediction walk(EvaluatedNode n, String path, Rational parentCount, Target t, List<Prediction.KernelPrediction> out) {
         Rational count = parentCount.multiply(n.repeat());

@@ -57,7 +57,11 @@ public record Target(HardwareProfile hardware, String matmulDtype, String vector
 
     public double memoryRate() { return hardware.memoryBandwidthBytesPerS() * hardware.efficiency().memory() * tensorParallel; }
 
-    public double launchOverhead() { return hardware.launchOverheadS(); }
+    /** The gap the device leaves between two kernels (the runtime's; hf-eager: the profile's launch_overhead_s). */
+    public double launchOverhead() { return hardware.host().deviceGapS(); }
+
+    /** The host's costs of a forward call under the profile's runtime. */
+    public HardwareProfile.Host host() { return hardware.host(); }
 
     /** Exact forms of the rates (the profile's decimals read exactly), for closed-form sums. */
     Rational matmulRateExact() {
@@ -72,16 +76,18 @@ public record Target(HardwareProfile hardware, String matmulDtype, String vector
         return HardwareProfile.exact(hardware.memoryBandwidthBytesPerS()).multiply(HardwareProfile.exact(hardware.efficiency().memory())).multiply(Rational.of(tensorParallel));
     }
 
-    Rational launchOverheadExact() { return HardwareProfile.exact(hardware.launchOverheadS()); }
+    Rational launchOverheadExact() { return HardwareProfile.exact(hardware.host().deviceGapS()); }
 
     /** "bf16 matmul 989.4 TFLOP/s × 0.70, ..." for reports. */
     public String describe() {
         HardwareProfile h = hardware;
-        return String.format(Locale.ROOT, "matmul %s %.1f TFLOP/s × %.2f, vector %s %.1f TFLOP/s × %.2f, memory %.2f TB/s × %.2f, launch %.2f µs%s",
+        return String.format(Locale.ROOT, "matmul %s %.1f TFLOP/s × %.2f, vector %s %.1f TFLOP/s × %.2f, memory %.2f TB/s × %.2f, launch %.2f µs%s"
+                + "%nhost (%s): %.1f µs per kernel, %.1f µs per module call, %.1f µs per step",
                 matmulDtype, h.matmulPeak(matmulDtype).orElseThrow() / 1e12, h.efficiency().matmul(),
                 vectorDtype, h.vectorPeak(vectorDtype).orElseThrow() / 1e12, h.efficiency().vector(),
-                h.memoryBandwidthBytesPerS() / 1e12, h.efficiency().memory(), h.launchOverheadS() * 1e6,
+                h.memoryBandwidthBytesPerS() / 1e12, h.efficiency().memory(), h.host().deviceGapS() * 1e6,
                 tensorParallel > 1 ? String.format(Locale.ROOT, ", tensor parallel ×%d over %s %.0f GB/s", tensorParallel,
-                        h.interconnectName().isEmpty() ? "interconnect" : h.interconnectName(), h.interconnectBytesPerS() / 1e9) : "");
+                        h.interconnectName().isEmpty() ? "interconnect" : h.interconnectName(), h.interconnectBytesPerS() / 1e9) : "",
+                h.host().runtime(), h.host().perKernelS() * 1e6, h.host().perModuleCallS() * 1e6, h.host().perStepS() * 1e6);
     }
 }

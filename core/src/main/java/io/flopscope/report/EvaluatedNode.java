@@ -86,10 +86,12 @@ public record EvaluatedNode(
         private final ModelConfig config;
 
         /** A compiled polynomial, or the bound polynomial when it has symbols other than the scenario's (evaluated exactly). */
-        private record Fast(CompiledPoly poly, Poly fallback) {
+        private record Fast(CompiledPoly poly, Poly fallback, ModelConfig config) {
             Rational at(long[] v) {
                 if (poly != null) return poly.evaluate(v);
                 return fallback.evaluate(n -> {
+                    // the routing assumption depends on the call's tokens, as Evaluator binds it
+                    if (n.equals(Evaluator.EXPERTS_HIT_SYMBOL)) return config.expertsHit(v[0] * v[1]).orElse(null);
                     int i = VARS.indexOf(n);
                     return i < 0 ? null : Rational.of(v[i]);
                 });
@@ -131,9 +133,9 @@ public record EvaluatedNode(
                 default -> null;
             });
             try {
-                return new Fast(new CompiledPoly(bound, VARS), null);
+                return new Fast(new CompiledPoly(bound, VARS), null, config);
             } catch (IllegalArgumentException other) {
-                return new Fast(null, bound);
+                return new Fast(null, bound, config);
             }
         }
 

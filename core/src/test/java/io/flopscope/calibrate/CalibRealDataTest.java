@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * GPT-2 measured with tools/measure.py on an NVIDIA H200 (bf16, sdpa, transformers 5.17): calibrated on
  * every 2nd point of each sweep, evaluated on the others. Eager PyTorch at these sizes is mostly
- * host-bound, so the launch overhead carries most of the time; the bound here guards against
+ * host-bound, so the host's timeline carries most of the time; the bound here guards against
  * regressions, docs/measurements.md records the figures.
  */
 class CalibRealDataTest {
@@ -27,13 +27,15 @@ class CalibRealDataTest {
         Evaluation uncalibrated = Evaluation.of(split.heldOut(), m -> w.predict(m, base));
         assertTrue(ev.overall().mape() < 0.15, ev.text(5));
         assertTrue(ev.stats().get("prefill").r2() > 0.9, ev.text(5));
-        assertTrue(ev.overall().mape() < uncalibrated.overall().mape() / 3, "calibration must help: " + uncalibrated.text(0) + ev.text(0));
+        assertTrue(ev.overall().mape() < uncalibrated.overall().mape(), "calibration must help: " + uncalibrated.text(0) + ev.text(0));
+        // the host timeline holds GPT-2's host-bound floor without calibration (it was 70% off with launches summed)
+        assertTrue(uncalibrated.overall().mape() < 0.25, uncalibrated.text(5));
         // a profile written from the fit reads back with the fitted values
         String json = CalibratedProfile.json(base, fit, "h200-gpt2-run1.jsonl", split.calibration(), "every-2nd", Statistic.MEDIAN, ev);
         HardwareProfile back = HardwareProfile.parse("calibrated", json);
         assertEquals("nvidia-h200-calibrated", back.id());
         assertEquals(fit.params().matmul(), back.efficiency().matmul(), 0);
-        assertEquals(fit.params().launchOverheadS(), back.launchOverheadS(), 0);
+        assertEquals(fit.params().hostPerKernelS(), back.host().perKernelS(), 0);
         assertEquals("nvidia-h200", CalibratedProfile.calibratedFrom(json).orElseThrow());
         assertTrue(CalibratedProfile.matches(back, CalibratedProfile.calibratedFrom(json), "nvidia-h200"));
         assertTrue(CalibratedProfile.matches(base, java.util.Optional.empty(), "h200"));

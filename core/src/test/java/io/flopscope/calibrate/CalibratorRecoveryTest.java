@@ -50,11 +50,11 @@ class CalibratorRecoveryTest {
         assertWithin(0.62, f.params().matmul(), 0.01, "matmul efficiency");
         assertWithin(0.03, f.params().vector(), 0.01, "vector efficiency");
         assertWithin(0.83, f.params().memory(), 0.01, "memory efficiency");
-        assertWithin(7.5e-6, f.params().launchOverheadS(), 0.01, "launch overhead");
+        assertWithin(7.5e-6, f.params().hostPerKernelS(), 0.01, "host per kernel");
         // in fact the fit is exact up to rounding
         assertWithin(0.62, f.params().matmul(), 1e-6, "matmul efficiency (tight)");
         assertWithin(0.83, f.params().memory(), 1e-6, "memory efficiency (tight)");
-        assertWithin(7.5e-6, f.params().launchOverheadS(), 1e-6, "launch overhead (tight)");
+        assertWithin(7.5e-6, f.params().hostPerKernelS(), 1e-6, "host per kernel (tight)");
         assertTrue(f.rmsRelative() < 1e-8, f.describe());
         // held-out half: predictions equal the planted times
         Evaluation.Stats all = o.heldOut().overall();
@@ -66,14 +66,15 @@ class CalibratorRecoveryTest {
 
     @Test void recoversRealisticEfficienciesWithinOnePercent() {
         // near the defaults: the element-wise FLOPs the analyses fuse into their neighbours (no bytes of their own)
-        // still make a few kernels vector-bound, so even a 0.9 vector efficiency is determined
-        HardwareProfile truth = Synthetic.plant(Synthetic.h200(), 0.55, 0.9, 0.72, 12e-6);
+        // still make a few kernels vector-bound, so even a 0.9 vector efficiency is determined; a fast host (2 µs per
+        // kernel) leaves most points device-bound, where the efficiencies show
+        HardwareProfile truth = Synthetic.plant(Synthetic.h200(), 0.55, 0.9, 0.72, 2e-6);
         Outcome o = calibrate(truth);
         Calibrator.Fit f = o.fit();
         assertWithin(0.55, f.params().matmul(), 0.01, "matmul efficiency");
         assertWithin(0.9, f.params().vector(), 0.01, "vector efficiency");
         assertWithin(0.72, f.params().memory(), 0.01, "memory efficiency");
-        assertWithin(12e-6, f.params().launchOverheadS(), 0.01, "launch overhead");
+        assertWithin(2e-6, f.params().hostPerKernelS(), 0.01, "host per kernel");
         assertTrue(o.heldOut().overall().mape() < 1e-6, "held-out MAPE " + o.heldOut().overall().mape());
     }
 
@@ -85,16 +86,16 @@ class CalibratorRecoveryTest {
         List<Sample> samples = new java.util.ArrayList<>();
         for (int i = 1; i <= 12; i++) {
             List<KernelWork> ks = List.of(new KernelWork(1e11 * (1 + (7 * i) % 5), 0, 1e8, 1), new KernelWork(1e9, 0, 2e8 * i, 3), new KernelWork(0, 0, 5e7, 1 + i % 3));
-            Sample probe = new Sample(Synthetic.point(i, io.flopscope.evaluate.Phase.PREFILL, i, 8, 0), peaks, ks);
+            Sample probe = new Sample(Synthetic.point(i, io.flopscope.evaluate.Phase.PREFILL, i, 8, 0), peaks, ks, 0, 0, 0, 0);
             double t = probe.predict(truth);
-            samples.add(new Sample(Synthetic.withTimings(probe.measurement(), new double[] {t}), peaks, ks));
+            samples.add(new Sample(Synthetic.withTimings(probe.measurement(), new double[] {t}), peaks, ks, 0, 0, 0, 0));
         }
         Calibrator.Fit f = new Calibrator(samples).fit(base);
         assertEquals(Calibrator.Status.UNDETERMINED, f.status()[1], f.describe());
         assertEquals(0.5, f.params().vector(), 0.0, "kept from the base");
         assertWithin(0.5, f.params().matmul(), 1e-6, "matmul efficiency");
         assertWithin(0.8, f.params().memory(), 1e-6, "memory efficiency");
-        assertWithin(4e-6, f.params().launchOverheadS(), 1e-6, "launch overhead");
+        assertWithin(4e-6, f.params().hostPerKernelS(), 1e-6, "host per kernel");
         assertTrue(f.describe().contains("not determined by these measurements"), f.describe());
     }
 
@@ -105,7 +106,7 @@ class CalibratorRecoveryTest {
         for (int i = 1; i <= 8; i++) {
             List<KernelWork> ks = List.of(new KernelWork(0, 0, 1e9 * i, 1));
             double t = 1e9 * i / (4e12 * 1.25) + 5e-6;
-            samples.add(new Sample(Synthetic.withTimings(Synthetic.point(i, io.flopscope.evaluate.Phase.PREFILL, i, 8, 0), new double[] {t}), peaks, ks));
+            samples.add(new Sample(Synthetic.withTimings(Synthetic.point(i, io.flopscope.evaluate.Phase.PREFILL, i, 8, 0), new double[] {t}), peaks, ks, 0, 0, 0, 0));
         }
         Calibrator.Fit f = new Calibrator(samples).fit(new Params(0.7, 0.5, 0.8, 5e-6));
         assertEquals(1.0, f.params().memory(), 1e-12);
@@ -127,7 +128,7 @@ class CalibratorRecoveryTest {
         List<Sample> all = workloads.samples(set.measurements(), Synthetic.h200());
         // the launch overhead fixed at the wrong value: the others absorb what they can, the overhead is untouched
         Calibrator.Fit f = new Calibrator(all).fit(Params.of(Synthetic.h200()), new boolean[] {true, true, true, false});
-        assertEquals(Synthetic.h200().launchOverheadS(), f.params().launchOverheadS(), 0.0);
+        assertEquals(Synthetic.h200().host().perKernelS(), f.params().hostPerKernelS(), 0.0);
         assertEquals(Calibrator.Status.FIXED, f.status()[3]);
         assertTrue(f.rmsRelative() > 1e-3, "a wrong fixed overhead cannot fit exactly: " + f.describe());
     }
@@ -141,17 +142,18 @@ class CalibratorRecoveryTest {
         Calibrator.Fit f = new Calibrator(all, Statistic.MIN).fit(Params.of(Synthetic.h200()));
         assertWithin(0.62, f.params().matmul(), 0.01, "matmul efficiency");
         assertWithin(0.83, f.params().memory(), 0.01, "memory efficiency");
-        assertWithin(7.5e-6, f.params().launchOverheadS(), 0.01, "launch overhead");
+        assertWithin(7.5e-6, f.params().hostPerKernelS(), 0.01, "host per kernel");
     }
 
     @Test void tooFewMeasurementsAreRefused() {
-        Sample one = workloads.samples(List.of(Synthetic.withTimings(grid.get(0), new double[] {1e-3})), Synthetic.h200()).get(0);
+        // 8 ms: a host-bound step at any host time that fits it (the device needs about 1.2 ms)
+        Sample one = workloads.samples(List.of(Synthetic.withTimings(grid.get(0), new double[] {8e-3})), Synthetic.h200()).get(0);
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new Calibrator(List.of(one, one)).fit(Params.of(Synthetic.h200())));
         assertTrue(e.getMessage().contains("needs at least 4 measurements, got 2"), e.getMessage());
-        // with three parameters fixed, one point fits the overhead alone
+        // with three parameters fixed, one point fits the host's time per kernel alone
         Calibrator.Fit f = new Calibrator(List.of(one)).fit(Params.of(Synthetic.h200()), new boolean[] {false, false, false, true});
-        assertEquals(1e-3, one.predict(f.params()), 1e-12);
+        assertEquals(8e-3, one.predict(f.params()), 1e-12);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Calibrator(List.of()));
     }
 }

@@ -175,6 +175,8 @@ class FamiliesAcceptanceTest {
     void decodeReadsTheWeightsOnceAndTheKvCache(String model) {
         ModelConfig c = BuiltInModels.find(model).orElseThrow();
         if (c.modelType().equals("bert")) return; // an encoder keeps no cache
+        // every expert receiving tokens, so that every weight is read (by default a step reads the experts it reaches)
+        c.experts().ifPresent(e -> c.override(ModelConfig.EXPERTS_HIT, e));
         CostNode root = resolve(c, "sdpa");
         ModelInfo info = ModelInfo.of(root, c, Dtype.BF16, Dtype.BF16);
         Rational untiedTables = Rational.ZERO;
@@ -196,27 +198,32 @@ class FamiliesAcceptanceTest {
     }
 
     /**
-     * Mixtral's routing assumption: by default every expert receives tokens (balanced routing); {@code --set
-     * moe_experts_hit=2} (one sequence's decode step reaches top_k = 2 experts) keeps the FLOPs and drops the reads of
-     * the six idle experts' weights in every layer.
+     * Mixtral's routing assumption: by default a call reaches the experts uniform top-k routing reaches on average,
+     * E·(1 − (1 − k/E)^tokens): 2 of 8 for one sequence's decode step; {@code --set moe_experts_hit=8} (every expert)
+     * keeps the FLOPs and adds the reads of the six idle experts' weights in every layer.
      */
     @org.junit.jupiter.api.Test
     void mixtralCountsTopKExpertsPerTokenAndReadsTheExpertsThatReceiveTokens() {
         ModelConfig c = BuiltInModels.find("Mixtral-8x7B-v0.1").orElseThrow();
         CostNode root = resolve(c, "sdpa");
         Scenario sc = Scenario.of(Phase.DECODE, 1, 1, 128, Dtype.BF16);
-        var balanced = new Evaluator(sc, c).evaluate(root.cumulative());
-        ModelConfig two = BuiltInModels.find("Mixtral-8x7B-v0.1").orElseThrow();
-        two.override("moe_experts_hit", Rational.of(2));
-        var hit2 = new Evaluator(sc, two).evaluate(root.cumulative());
+        var expected = new Evaluator(sc, c).evaluate(root.cumulative());
+        ModelConfig all = BuiltInModels.find("Mixtral-8x7B-v0.1").orElseThrow();
+        all.override("moe_experts_hit", Rational.of(8));
+        var every = new Evaluator(sc, all).evaluate(root.cumulative());
         // top_k = 2 gated experts per token either way: the hand formula's FLOPs
-        assertEquals(handMatmul(c, 1, 1, 128), balanced.matmulFlops().num());
-        assertEquals(balanced.matmulFlops(), hit2.matmulFlops());
+        assertEquals(handMatmul(c, 1, 1, 128), expected.matmulFlops().num());
+        assertEquals(expected.matmulFlops(), every.matmulFlops());
+        assertEquals(Rational.of(2), c.expertsHit(1).orElseThrow(), "one token reaches its top 2");
+        assertEquals(Rational.of(8).multiply(Rational.ONE.subtract(Rational.of(3, 4).multiply(Rational.of(3, 4)))), c.expertsHit(2).orElseThrow(), "8·(1 − (6/8)²)");
         long expert = 3L * v(c, "hidden_size") * v(c, "intermediate_size");
         Rational idle = Rational.of(6 * expert * v(c, "num_hidden_layers") * 2);
-        Rational saved = balanced.bytesRead().subtract(hit2.bytesRead());
-        // what else changes is the routing mask's slices (a few int64 per layer)
+        Rational saved = every.bytesRead().subtract(expected.bytesRead());
+        // what else changes is the routing bookkeeping (a few int64 per layer)
         assertTrue(saved.compareTo(idle) >= 0 && saved.subtract(idle).compareTo(Rational.of(128 * v(c, "num_hidden_layers"))) <= 0, saved + " vs " + idle);
+        // a batch of 32 reaches nearly all: 8·(1 − 0.75^32)
+        Rational b32 = c.expertsHit(32).orElseThrow();
+        assertTrue(b32.compareTo(Rational.of(7)) > 0 && b32.compareTo(Rational.of(8)) < 0, b32.toString());
     }
 
     private static List<ModelInfo.Module> embeddings(ModelInfo.Module m) {

@@ -32,7 +32,8 @@ class GenerationTest {
     void gpt2ClosedFormEqualsTheExplicitLoop(String attn, String hw, String dtype, int tp, long b, long p, long g) {
         Toy.Model m = Toy.gpt2(attn);
         Dtype d = Dtype.parse(dtype).orElseThrow();
-        Target t = Target.of(HardwareProfile.builtIn(hw).orElseThrow(), d, false, tp);
+        // captured kernels: the host out of the way, every decode step is the device's, summed in closed form
+        Target t = Target.of(HardwareProfile.builtIn(hw).orElseThrow().withRuntime("cuda-graphs"), d, false, tp);
         Generation.Spec s = spec(b, p, g, d);
         Generation.Result r = Generation.run(m.root(), m.config(), s, t);
         double loop = Generation.decodeSumByLoop(m.root(), m.config(), s, t);
@@ -50,11 +51,40 @@ class GenerationTest {
     }
 
     @Test void everyBuiltInModelClosedFormEqualsTheLoop() {
-        Target t = Target.of(HardwareProfile.builtIn("h200").orElseThrow(), Dtype.BF16, false, 1);
-        for (Toy.Model m : Toy.builtInModels()) {
-            Generation.Spec s = spec(2, 3, 5, Dtype.BF16);
-            relClose(Generation.decodeSumByLoop(m.root(), m.config(), s, t), Generation.run(m.root(), m.config(), s, t).decodeSeconds(), m.toString());
+        for (String runtime : HardwareProfile.runtimes()) {
+            Target t = Target.of(HardwareProfile.builtIn("h200").orElseThrow().withRuntime(runtime), Dtype.BF16, false, 1);
+            for (Toy.Model m : Toy.builtInModels()) {
+                Generation.Spec s = spec(2, 3, 5, Dtype.BF16);
+                relClose(Generation.decodeSumByLoop(m.root(), m.config(), s, t), Generation.run(m.root(), m.config(), s, t).decodeSeconds(), m + " " + runtime);
+            }
         }
+    }
+
+    /**
+     * The host's timeline against the device's over a generation: GPT-2 on an H200 in eager mode is host-bound at
+     * every step (the sum is steps × the host's time); with the host set between the first and the last step's device
+     * time, the steps below the cross-over take the host's time and the rest the device's; each sum equals the loop.
+     */
+    @Test void hostBoundDeviceBoundAndTheCrossOver() {
+        Toy.Model m = Toy.gpt2("sdpa");
+        HardwareProfile h200 = HardwareProfile.builtIn("h200").orElseThrow();
+        Generation.Spec s = spec(8, 100, 400, Dtype.BF16);
+        Target eager = Target.of(h200, Dtype.BF16, false, 1);
+        Generation.DecodeSum hostBound = Generation.decodeSumClosedForm(m.root(), m.config(), s, eager);
+        Prediction step = Generation.predict(m.root(), m.config(), s.decode(100), eager, null);
+        assertTrue(step.hostBound(), "eager GPT-2 decode is host-bound");
+        relClose(step.hostSeconds() * s.decodeSteps(), hostBound.seconds().doubleValue(), "steps × host");
+        assertEquals(0, hostBound.closedForm(), "no device-bound step to sum");
+        // a host between the first and the last step's device time: a cross-over inside the run
+        Target graphs = Target.of(h200.withRuntime("cuda-graphs"), Dtype.BF16, false, 1);
+        double d0 = Generation.predict(m.root(), m.config(), s.decode(s.firstCache()), graphs, null).kernelSeconds();
+        double d1 = Generation.predict(m.root(), m.config(), s.decode(s.lastCache()), graphs, null).kernelSeconds();
+        assertTrue(d1 > d0, "the device's time grows with the cache");
+        Target mid = Target.of(h200.withHost(new HardwareProfile.Host("test", 0, 0, (d0 + d1) / 2, 1e-6)), Dtype.BF16, false, 1);
+        Generation.DecodeSum crossing = Generation.decodeSumClosedForm(m.root(), m.config(), s, mid);
+        relClose(Generation.decodeSumByLoop(m.root(), m.config(), s, mid), crossing.seconds().doubleValue(), "sum across the cross-over");
+        assertTrue(crossing.closedForm() > 20, "the device-bound tail is summed in closed form: " + crossing.closedForm());
+        assertTrue(crossing.seconds().doubleValue() > (d0 + d1) / 2 * s.decodeSteps() * 0.999, "never below the host's floor");
     }
 
     /**

@@ -34,7 +34,11 @@ final class Toy {
             }
             """;
 
-    static HardwareProfile profile() { return HardwareProfile.parse("toy.json", PROFILE_JSON); }
+    /** The toy device with a host that costs nothing: the step is the device's timeline (the roofline sum). */
+    static HardwareProfile profile() {
+        HardwareProfile p = HardwareProfile.parse("toy.json", PROFILE_JSON);
+        return p.withHost(new HardwareProfile.Host("device-only", 0, 0, 0, p.launchOverheadS()));
+    }
 
     static ModelConfig config() { return ModelConfig.parse("toy", "{\"n_layer\": 2, \"n_embd\": 8, \"n_head\": 2}"); }
 
