@@ -128,7 +128,7 @@ class FamiliesFromSourceTest {
     }
 
     /**
-     * Mixtral decode reads every expert's weights that receives tokens (all E of them with balanced routing) once, plus
+     * Mixtral decode reads every expert's weights that receives tokens (all E of them with --set moe_experts_hit=E) once, plus
      * the other weights: the bytes billed at w_bytes are, in elements, L·(h·H·d + 2·h·K·d + H·d·h + h·E (router)
      * + copies · E·3·h·I (experts) + 2·h (norms)) + h (final norm) + V·h (LM head) + b·h (embedding rows gathered),
      * with copies = 1, and 2 in 5.0 (the copy that indexing the stacked expert weights makes, then the GEMM's read).
@@ -143,6 +143,7 @@ class FamiliesFromSourceTest {
         Library lib = Library.builtIn();
         for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
         ModelConfig cfg = ModelConfig.parse("mixtral", CONFIGS.get("mixtral"));
+        cfg.experts().ifPresent(x -> cfg.override(ModelConfig.EXPERTS_HIT, x)); // every expert receives tokens (--set moe_experts_hit=E)
         var cost = new Resolver(lib, false).resolve(ROOTS.get("mixtral")).root().cumulative();
         long b = 2, c = 9;
         Numbers wide = new Evaluator(new Scenario(Phase.DECODE, b, 1, c, Dtype.FP32, Dtype.BF16, Dtype.BF16), cfg).evaluate(cost);
