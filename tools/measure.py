@@ -244,6 +244,61 @@ def decode_point(torch, transformers, model, timer, vocab, device, batch, cache_
     return timings
 
 
+def static_cache(transformers, model, batch, length, device, dtype):
+    """A StaticCache of `length` positions (its keyword names changed across transformers releases)."""
+    attempts = [
+        dict(config=model.config, max_batch_size=batch, max_cache_len=length, device=device, dtype=dtype),
+        dict(config=model.config, max_cache_len=length),
+        dict(config=model.config, batch_size=batch, max_cache_len=length, device=device, dtype=dtype),
+    ]
+    last = None
+    for kw in attempts:
+        try:
+            return transformers.StaticCache(**kw)
+        except TypeError as e:
+            last = e
+    raise RuntimeError("cannot build a StaticCache with this transformers: %s" % last)
+
+
+def capture(torch, fn, warmup):
+    """A CUDA graph of fn: warmed up on a side stream, then captured once; replay() runs every kernel of it."""
+    side = torch.cuda.Stream()
+    side.wait_stream(torch.cuda.current_stream())
+    with torch.cuda.stream(side):
+        for _ in range(max(warmup, 2)):
+            fn()
+    torch.cuda.current_stream().wait_stream(side)
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph):
+        fn()
+    return graph
+
+
+def graphed_prefill_point(torch, transformers, model, timer, vocab, device, batch, seq, warmup, repeats, dtype):
+    """--runtime cuda-graphs: the prefill captured once (static cache of seq positions), timed by replaying it."""
+    ids = torch.randint(0, vocab, (batch, seq), device=device)
+    cache = static_cache(transformers, model, batch, seq, device, dtype)
+    positions = torch.arange(seq, device=device)
+    graph = capture(torch, lambda: model(input_ids=ids, past_key_values=cache, cache_position=positions, use_cache=True), warmup)
+    for _ in range(warmup):
+        graph.replay()
+    return [timer.time(graph.replay) for _ in range(repeats)]
+
+
+def graphed_decode_point(torch, transformers, model, timer, vocab, device, batch, cache_len, warmup, repeats, dtype):
+    """--runtime cuda-graphs: one decode step at cache_len, captured; each replay rewrites the same position."""
+    cache = static_cache(transformers, model, batch, cache_len + 1, device, dtype)
+    prompt = torch.randint(0, vocab, (batch, cache_len), device=device)
+    model(input_ids=prompt, past_key_values=cache, cache_position=torch.arange(cache_len, device=device), use_cache=True)  # untimed
+    del prompt
+    token = torch.randint(0, vocab, (batch, 1), device=device)
+    position = torch.tensor([cache_len], device=device)
+    graph = capture(torch, lambda: model(input_ids=token, past_key_values=cache, cache_position=position, use_cache=True), warmup)
+    for _ in range(warmup):
+        graph.replay()
+    return [timer.time(graph.replay) for _ in range(repeats)]
+
+
 def environment(torch, transformers, device):
     env = {
         "torch": torch.__version__,
@@ -321,6 +376,9 @@ def main(argv=None):
                    help="passes over the grid; the repeats are split over them (default 2)")
     p.add_argument("--dtype", default="bf16", help="bf16 (default), fp16 or fp32")
     p.add_argument("--attn", default="sdpa", help="attention implementation: sdpa (default) or eager")
+    p.add_argument("--runtime", default="hf-eager",
+                   help="hf-eager (default: each forward from Python, a DynamicCache) or cuda-graphs (each call captured once "
+                        "as a CUDA graph with a StaticCache and timed by replaying it: no per-op host dispatch); GPU only")
     p.add_argument("--device", default=None, help="cuda (default when available) or cpu")
     p.add_argument("--hardware", default=None, help="FlopScope hardware id (default: from the GPU's name; 'cpu' on CPU)")
     p.add_argument("--seed", type=int, default=0)
@@ -343,6 +401,8 @@ def main(argv=None):
             p.error("--set %s: expected KEY=VALUE" % item)
         k, v = item.split("=", 1)
         overrides.append((k.strip(), parse_value(v.strip())))
+    if args.runtime not in ("hf-eager", "cuda-graphs"):
+        p.error("--runtime %s: expected hf-eager or cuda-graphs" % args.runtime)
     name, cfg = load_config(args.model, overrides)
 
     import torch
@@ -356,7 +416,10 @@ def main(argv=None):
         sys.exit("measure.py: --device cuda but torch sees no GPU; use --device cpu for a smoke test")
     torch.manual_seed(args.seed)
     dtype = getattr(torch, dtype_name)
+    if args.runtime == "cuda-graphs" and device.type != "cuda":
+        sys.exit("measure.py: --runtime cuda-graphs needs a CUDA GPU (it captures CUDA graphs)")
     env = environment(torch, transformers, device)
+    env["runtime"] = args.runtime
     hw = args.hardware or (hardware_id(env["gpu"]) if device.type == "cuda" else "cpu")
 
     t0 = time.perf_counter()
@@ -419,6 +482,8 @@ def main(argv=None):
                 if limit is not None and seq > limit:
                     log("prefill batch=%d seq_len=%d: skipped (over the model's %d positions)" % (batch, seq, limit))
                     return None
+                if args.runtime == "cuda-graphs":
+                    return graphed_prefill_point(torch, transformers, model, timer, vocab, device, batch, seq, args.warmup, n, dtype)
                 return prefill_point(torch, transformers, model, timer, vocab, device, batch, seq, args.warmup, n)
             grid = [(b, s) for b in args.batches for s in args.seqs]
             done, o = sweep(grid, Measure(prefill), "prefill", log, args.rounds, args.repeats)
@@ -430,6 +495,8 @@ def main(argv=None):
                 if limit is not None and cache_len + 1 > limit:
                     log("decode batch=%d cache_len=%d: skipped (over the model's %d positions)" % (batch, cache_len, limit))
                     return None
+                if args.runtime == "cuda-graphs":
+                    return graphed_decode_point(torch, transformers, model, timer, vocab, device, batch, cache_len, args.warmup, n, dtype)
                 return decode_point(torch, transformers, model, timer, vocab, device, batch, cache_len, args.warmup, n)
             grid = [(b, c) for b in args.batches for c in args.caches]
             done, o = sweep(grid, Measure(decode), "decode", log, args.rounds, args.repeats)

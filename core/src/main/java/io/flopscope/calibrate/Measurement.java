@@ -68,4 +68,9 @@ public record Measurement(String source, String model, JsonNode config, String h
     }
 
     @Override public String toString() { return source + ": " + label() + " " + Arrays.toString(timings); }
+
+    /** The runtime the call ran under, as tools/measure.py records it in env.runtime; null when not stated. */
+    public String runtime() {
+        return env == null || !env.path("runtime").isTextual() ? null : env.path("runtime").asText();
+    }
 }

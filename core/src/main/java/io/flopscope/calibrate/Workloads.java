@@ -110,7 +110,9 @@ public final class Workloads {
 
     private static Target target(Measurement m, HardwareProfile profile) {
         try {
-            return Target.of(profile, m.dtype(), false, 1);
+            // a measurement that names its runtime is predicted under it (cuda-graphs: no per-op host dispatch)
+            HardwareProfile p = m.runtime() == null || !HardwareProfile.runtimes().contains(m.runtime()) ? profile : profile.withRuntime(m.runtime());
+            return Target.of(p, m.dtype(), false, 1);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(m.source() + ": " + e.getMessage(), e);
         }

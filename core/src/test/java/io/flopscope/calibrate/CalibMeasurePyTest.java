@@ -69,6 +69,7 @@ class CalibMeasurePyTest {
         assertEquals(4, s.size());
         for (Measurement m : s.measurements()) {
             assertEquals("cpu", m.hardware());
+            assertEquals("hf-eager", m.runtime(), "the runtime is recorded in env");
             assertEquals(2, m.timings().length);
             assertEquals(m.phase() == Phase.DECODE ? 6 : 0, m.cacheLen());
             assertEquals(64, m.config().get("n_embd").asInt());
@@ -81,5 +82,18 @@ class CalibMeasurePyTest {
         // one layer: 24·b·s·d² (QKV, out, MLP) + 4·b·s²·d (attention) + lm_head 2·b·s·d·vocab, b=1 s=4 d=64
         double expected = 24.0 * 4 * 64 * 64 + 4.0 * 16 * 64 + 2.0 * 4 * 64 * 50257;
         assertEquals(expected, matmul, 1e-9 * expected);
+    }
+
+    /** CUDA graphs need a GPU: on the CPU measure.py refuses, saying why, before building anything. */
+    @Test void cudaGraphsNeedAGpu(@TempDir Path tmp) throws Exception {
+        Path repo = repo();
+        assumeTrue(repo != null, "tools/measure.py not found");
+        Path python = repo.resolve(".oracle-venv/bin/python");
+        assumeTrue(Files.isExecutable(python), "no .oracle-venv with torch and transformers: skipping the CPU run of tools/measure.py");
+        Result r = exec(repo, 120, python.toString(), "tools/measure.py", "--model", "gpt2", "--device", "cpu", "--runtime", "cuda-graphs",
+                "--out", tmp.resolve("x.jsonl").toString());
+        assertTrue(r.code() != 0 && r.output().contains("--runtime cuda-graphs needs a CUDA GPU"), r.output());
+        Result bad = exec(repo, 60, python.toString(), "tools/measure.py", "--runtime", "jit", "--out", tmp.resolve("y.jsonl").toString());
+        assertTrue(bad.code() == 2 && bad.output().contains("expected hf-eager or cuda-graphs"), bad.output());
     }
 }
