@@ -41,7 +41,7 @@ public final class PredictionReport {
         HardwareProfile h = p.target().hardware();
         sb.append(model).append(" on ").append(h.name()).append(" · ").append(scenarioLine()).append('\n');
         sb.append("rates: ").append(p.target().describe()).append("\n\n");
-        sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %7s%n", "module", "repeat", "time", "share"));
+        sb.append(String.format(Locale.ROOT, "%-58s %6s %12s %7s%n", "module (device timeline)", "repeat", "time", "share"));
         moduleRow(sb, p.root(), "", true, 0, depth);
         if (top != 0 && !p.kernels().isEmpty()) {
             List<Prediction.KernelPrediction> ks = new ArrayList<>(p.kernels());
