@@ -62,8 +62,10 @@ public final class InfoReport {
         StringBuilder sb = new StringBuilder();
         sb.append(model).append(" · ").append(info.rootClass()).append('\n');
         sb.append(String.format(Locale.ROOT, "%-22s %s%n", "config", origin));
-        sb.append(String.format(Locale.ROOT, "%-22s %d layers · hidden %d · %d heads · %d KV heads · head dim %d%s%n", "sizes",
-                d.layers(), d.hidden(), d.heads(), d.kvHeads(), d.headDim(), info.vocabSize().map(v -> " · vocab " + v).orElse("")));
+        String kv = d.uniformKv() ? d.kvHeads() + " KV heads · head dim " + d.headDim()
+                : "head dim " + d.headDim() + " · a compressed KV latent of " + d.keyDim() + " + " + d.valueDim();
+        sb.append(String.format(Locale.ROOT, "%-22s %d layers · hidden %d · %d heads · %s%s%n", "sizes",
+                d.layers(), d.hidden(), d.heads(), kv, info.vocabSize().map(v -> " · vocab " + v).orElse("")));
         sb.append(String.format(Locale.ROOT, "%-22s %,d%s%n", "parameters", info.parameters().num(), published()));
         sb.append(String.format(Locale.ROOT, "%-22s %s (%,d bytes at %s)%n", "weights", Units.si(info.weightBytes(), "B"),
                 info.weightBytes().ceil(), info.weightDtype().id));
