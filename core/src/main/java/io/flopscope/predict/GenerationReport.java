@@ -22,8 +22,10 @@ public final class GenerationReport {
         if (r.firstDecode() != null) {
             sb.append(String.format(Locale.ROOT, "%-22s %12s   cache_len %d%n", "first decode step", Units.seconds(r.firstDecode().seconds()), s.firstCache()));
             sb.append(String.format(Locale.ROOT, "%-22s %12s   cache_len %d%n", "last decode step", Units.seconds(r.lastDecode().seconds()), s.lastCache()));
-            sb.append(String.format(Locale.ROOT, "%-22s %12s   %d steps (summed in closed form: %d kernels%s)%n", "decode", Units.seconds(r.decodeSeconds()),
-                    s.decodeSteps(), r.closedFormKernels(), r.loopKernels() == 0 ? "" : ", step by step: " + r.loopKernels()));
+            boolean hostBound = r.closedFormKernels() == 0 && r.loopKernels() == 0;
+            sb.append(String.format(Locale.ROOT, "%-22s %12s   %d steps (%s)%n", "decode", Units.seconds(r.decodeSeconds()), s.decodeSteps(),
+                    hostBound ? "host-bound at every step: steps × the host's time"
+                            : "summed in closed form: " + r.closedFormKernels() + " kernels" + (r.loopKernels() == 0 ? "" : ", step by step: " + r.loopKernels())));
         } else {
             sb.append(String.format(Locale.ROOT, "%-22s %12s   (one new token: the prefill yields it)%n", "decode", "-"));
         }
