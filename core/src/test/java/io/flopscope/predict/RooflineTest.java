@@ -56,6 +56,35 @@ class RooflineTest {
         assertEquals(Rational.of(12_000_000 + 6000 + 90000), p.totals().flops());
     }
 
+    /**
+     * The two timelines on the toy (4 launches, 2 module calls: Root and its Child ×3 is one node of count 3, so 4
+     * calls; device 8.196e-5 + 1.2e-7 + 5.88e-6 = 8.796e-5 s): a slow host sets the step, a fast one leaves it to the
+     * device after the first dispatch, and at the cross-over both give the same step.
+     */
+    @Test void hostBoundDeviceBoundAndTheCrossOver() {
+        var root = Toy.resolve(Toy.library(), "toy.Root");
+        Scenario sc = Scenario.of(Phase.PREFILL, 2, 3, 0, Dtype.FP32);
+        EvaluatedNode n = EvaluatedNode.of(root, new Evaluator(sc, Toy.config()));
+        double device = 8.796e-5;
+        java.util.function.DoubleFunction<Prediction> with = perKernel -> Roofline.predict(n,
+                Target.of(Toy.profile().withHost(new HardwareProfile.Host("test", perKernel, 2 * perKernel, 1e-6, 1e-6)), Dtype.FP32, false, 1), Communication.NONE);
+        Prediction slow = with.apply(30e-6);
+        assertEquals(4, slow.launches());
+        assertEquals(4, slow.moduleCalls(), "Root once, Child three times");
+        close(30e-6 * 4 + 60e-6 * 4 + 1e-6, slow.hostSeconds(), "host: kernels, module calls, step");
+        assertTrue(slow.hostBound());
+        close(slow.hostSeconds(), slow.seconds(), "host-bound: the host's time");
+        close(device, slow.kernelSeconds(), "the device's timeline is the same");
+        Prediction fast = with.apply(1e-6);
+        assertTrue(!fast.hostBound());
+        close(1e-6 + device, fast.seconds(), "device-bound: the first dispatch, then the device");
+        // cross-over: per_kernel·(4 + 2·4) + 1e-6 = per_kernel + device
+        double x = (device - 1e-6) / 11;
+        Prediction cross = with.apply(x);
+        close(cross.hostSeconds(), cross.seconds(), "at the cross-over the host's time ...");
+        close(x + device, cross.seconds(), "... equals the device's");
+    }
+
     @Test void bf16UsesTheBf16PeakAndTensorParallelismDividesEveryTerm() {
         var root = Toy.resolve(Toy.library(), "toy.Root");
         Scenario sc = Scenario.of(Phase.PREFILL, 2, 3, 0, Dtype.BF16);
