@@ -36,6 +36,15 @@ final class GenerationSetup {
         ResolvedModel rm = models.resolve(model, module, library, run.causal, null, command.commandLine().getErr());
         Generation.Spec s = run.spec(rm.config(), run.batch());
         rm.check(s.decode(0));
+        // a generation's decode steps read a KV cache. A model whose costs never depend on cache_len keeps none (a step of
+        // one token would be predicted without its context: nanoGPT-style code recomputes the whole sequence), unless a
+        // --setup built a pre-allocated cache whose attention always spans its full length (gpt-fast's setup_caches)
+        boolean readsCache = !rm.evaluate(s.decode(1)).total().equals(rm.evaluate(s.decode(2)).total()); // below any sliding window
+        if (!readsCache && models.sourceOptions.setup == null) {
+            throw UserError.usage(rm.config().name() + ": the analysis of " + rm.rootClass().substring(rm.rootClass().lastIndexOf('.') + 1)
+                    + " keeps no KV cache (a decode step costs the same at any cache_len), so a decode step would see one token without its context;"
+                    + " predict each step as a prefill of the whole sequence instead (predict --seq N), or give the --setup that builds its cache");
+        }
         return new Prepared(fmt.equals("json"), h, rm, s, device.target(h, s.activations(), rm.config()));
     }
 }
