@@ -1,5 +1,6 @@
 package io.flopscope.document;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -67,12 +68,22 @@ public final class MarkdownWriter {
 
         sb.append("## Line-by-Line Computational Analysis\n");
         String phase = null;
-        for (Kernel k : a.kernels()) {
+        List<Kernel> ks = a.kernels();
+        for (int i = 0; i < ks.size(); i++) {
+            Kernel k = ks.get(i);
             if (!Objects.equals(phase, k.phase()) && !k.phase().isEmpty()) {
                 sb.append("\n### ").append(k.phase()).append('\n');
             }
             phase = k.phase();
-            writeKernel(sb, k);
+            // consecutive lines without a kernel: one entry with a one-line reason
+            int j = i;
+            while (noKernel(k) && j + 1 < ks.size() && noKernel(ks.get(j + 1)) && Objects.equals(ks.get(j + 1).phase(), k.phase())) j++;
+            if (j > i) {
+                writeNoKernels(sb, ks.subList(i, j + 1));
+                i = j;
+            } else {
+                writeKernel(sb, k);
+            }
         }
         sb.append('\n');
         sb.append("## Summary of Computational Kernels\n");
@@ -80,18 +91,46 @@ public final class MarkdownWriter {
         return sb.toString();
     }
 
+    /** A line that runs no kernel: zero cost in both phases, nothing to justify or report. */
+    static boolean noKernel(Kernel k) {
+        return k.type() == KernelType.BASIC && "none".equals(k.operation()) && "0".equals(k.flops()) && "0".equals(k.read()) && "0".equals(k.write())
+                && k.repeat() == null && !k.isUnanalysed() && !k.optional() && k.justification().isEmpty();
+    }
+
+    /** Consecutive lines without a kernel as one entry: their range, their code, their reasons once each. */
+    private static void writeNoKernels(StringBuilder sb, List<Kernel> ks) {
+        LineRange first = ks.get(0).lines(), last = ks.get(ks.size() - 1).lines();
+        java.util.LinkedHashSet<String> reasons = new java.util.LinkedHashSet<>();
+        StringBuilder code = new StringBuilder();
+        boolean allCode = true;
+        for (Kernel k : ks) {
+            for (String r : k.analysis().split("(?<=\\.)\\s+")) if (!r.isBlank()) reasons.add(r.strip());
+            if (k.code() == null) allCode = false;
+            else code.append(code.length() == 0 ? "" : "\n").append(k.code());
+        }
+        Kernel merged = new Kernel(new LineRange(first.start(), Math.max(first.end(), last.end())), "no kernel", ks.get(0).phase(),
+                allCode ? code.toString() : null, KernelType.BASIC, "none", String.join(" ", reasons), ks.get(0).flopClass(), "0", "0", "0", null, false, "");
+        sb.append("\n**Line ").append(merged.lines()).append(": no kernel**\n");
+        writeCode(sb, merged.code());
+        sb.append("- **Kernel Type**: basic\n- **Operation**: none\n- **Analysis**: ").append(merged.analysis().replace("\n", " ")).append('\n');
+        sb.append("- **FLOPs**: 0\n- **FLOP Class**: ").append(merged.flopClass().label()).append("\n- **Memory Access**: Read: 0, Write: 0\n");
+    }
+
+    private static void writeCode(StringBuilder sb, String code) {
+        if (code == null) return;
+        // a fence longer than any run of backticks in the code (a docstring may hold a Markdown example)
+        int longest = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`+").matcher(code);
+        while (m.find()) longest = Math.max(longest, m.group().length());
+        String fence = "`".repeat(Math.max(3, longest + 1));
+        sb.append(fence).append("python\n").append(code).append('\n').append(fence).append('\n');
+    }
+
     private static void writeKernel(StringBuilder sb, Kernel k) {
         sb.append("\n**Line ").append(k.lines());
         if (!k.title().isEmpty()) sb.append(": ").append(k.title());
         sb.append("**\n");
-        if (k.code() != null) {
-            // a fence longer than any run of backticks in the code (a docstring may hold a Markdown example)
-            int longest = 0;
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("`+").matcher(k.code());
-            while (m.find()) longest = Math.max(longest, m.group().length());
-            String fence = "`".repeat(Math.max(3, longest + 1));
-            sb.append(fence).append("python\n").append(k.code()).append('\n').append(fence).append('\n');
-        }
+        writeCode(sb, k.code());
         sb.append("- **Kernel Type**: ").append(k.type().label()).append('\n');
         sb.append("- **Operation**: ").append(k.operation()).append('\n');
         String[] analysis = k.analysis().split("\n", -1);
