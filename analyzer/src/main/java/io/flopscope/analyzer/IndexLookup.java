@@ -17,6 +17,8 @@ public final class IndexLookup implements SourceLookup {
 
     @Override public Optional<PyModule> module(String dotted) { return index.module(dotted); }
 
+    @Override public String documentFile(String file) { return index.relativeToSource(file); }
+
     @Override public Optional<ClassDecl> classDecl(String q) {
         return index.classInfo(q).map(ci -> new ClassDecl(ci.qualifiedName(), ci.module(), ci.def(), ci.bases()));
     }

@@ -213,6 +213,19 @@ public final class SourceIndex {
         return Optional.of(m);
     }
 
+    /**
+     * A displayed file path (SOURCE joined with the module's path) relative to SOURCE, with '/' separators: what a
+     * document records, so that it reads the same on every machine; a single-file SOURCE is its file name.
+     */
+    public String relativeToSource(String displayed) {
+        if (displayed == null) return null;
+        if (singleModule != null) return source.getFileName().toString();
+        String prefix = source.toString();
+        String rel = displayed.startsWith(prefix) ? displayed.substring(prefix.length()) : displayed;
+        while (rel.startsWith("/") || rel.startsWith("\\")) rel = rel.substring(1);
+        return rel.replace('\\', '/');
+    }
+
     private String display(Path file) {
         if (singleModule != null) return source.toString();
         try {

@@ -29,6 +29,9 @@ public interface SourceLookup {
     /** Problems of a module found by the index: syntax errors, unresolvable imports, unknown base classes. */
     default List<io.flopscope.diag.Diagnostic> moduleProblems(String module) { return List.of(); }
 
+    /** A module's file as a document names it: relative to the SOURCE that was opened (the same on every machine). */
+    default String documentFile(String file) { return file; }
+
     /** Whether cls is (transitively) a subclass of base (qualified names; torch.nn.Module aliases are one). */
     boolean isSubclassOf(String cls, String base);
 }

@@ -1,0 +1,74 @@
+package io.flopscope.analyzer.emit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.flopscope.analyzer.IndexLookup;
+import io.flopscope.analyzer.SourceAnalyzer;
+import io.flopscope.analyzer.index.SourceIndex;
+import io.flopscope.document.MarkdownWriter;
+import io.flopscope.document.ModuleAnalysis;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The documents `analyze` writes for fixtures/python/minigpt.py (both phases), byte for byte: they name files relative
+ * to the SOURCE given, so they read the same on every machine and in every run. A difference prints the first line
+ * that differs; {@code -Dflopscope.accept=true} rewrites the golden files (review the diff in git).
+ */
+class GoldenDocumentsTest {
+    static final Path SOURCE = Path.of("../fixtures/python/minigpt.py");
+    static final Path GOLDEN = Path.of("src/test/resources/golden/minigpt");
+
+    static Map<String, String> generate(Path source) {
+        SourceAnalyzer.Result r = SourceAnalyzer.analyzeBoth(new IndexLookup(SourceIndex.open(source)),
+                new SourceAnalyzer.Request("minigpt.GPT", Map.of(), Map.of("n_layer", 2L, "n_embd", 64L, "n_head", 4L, "vocab_size", 512L, "block_size", 64L),
+                        null, false));
+        assertTrue(r.complete(), r.coverage().toString());
+        Map<String, String> out = new TreeMap<>();
+        for (ModuleAnalysis a : r.documents()) out.put(a.className() + ".md", MarkdownWriter.write(a));
+        return out;
+    }
+
+    @Test void documentsEqualTheGoldenFiles() throws IOException {
+        Map<String, String> fresh = generate(SOURCE);
+        if (Boolean.getBoolean("flopscope.accept")) {
+            Files.createDirectories(GOLDEN);
+            try (Stream<Path> old = Files.list(GOLDEN)) { for (Path p : old.toList()) Files.delete(p); }
+            for (var e : fresh.entrySet()) Files.writeString(GOLDEN.resolve(e.getKey()), e.getValue());
+            return;
+        }
+        Map<String, String> stored = new TreeMap<>();
+        try (Stream<Path> files = Files.list(GOLDEN)) {
+            for (Path p : files.toList()) stored.put(p.getFileName().toString(), Files.readString(p));
+        }
+        assertEquals(stored.keySet(), fresh.keySet(), "the documents written");
+        List<String> diffs = new ArrayList<>();
+        for (var e : fresh.entrySet()) {
+            String want = stored.get(e.getKey());
+            if (!want.equals(e.getValue())) diffs.add(e.getKey() + ":\n" + firstDifference(want, e.getValue()));
+        }
+        assertEquals(List.of(), diffs, "golden documents differ (accept with -Dflopscope.accept=true)");
+    }
+
+    /** The same source opened by an absolute path gives the same bytes: nothing of the machine in them. */
+    @Test void theSourcesPathLeavesNoTrace() {
+        assertEquals(generate(SOURCE), generate(SOURCE.toAbsolutePath()));
+    }
+
+    static String firstDifference(String want, String got) {
+        String[] a = want.split("\n", -1), b = got.split("\n", -1);
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "<end>", y = i < b.length ? b[i] : "<end>";
+            if (!x.equals(y)) return "  line " + (i + 1) + "\n  - " + x + "\n  + " + y;
+        }
+        return "";
+    }
+}
