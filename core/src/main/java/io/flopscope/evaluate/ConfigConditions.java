@@ -41,7 +41,7 @@ public final class ConfigConditions {
         }
         // a formula that reads a config field this config does not give (sliding_window for a config whose is null)
         // cannot hold for it either
-        java.util.regex.Matcher m = CONFIG_FIELD.matcher(a.kernels().toString() + a.variables());
+        java.util.regex.Matcher m = CONFIG_FIELD.matcher(a.kernels().toString() + a.variables().stream().filter(v -> v.formula() != null).toList());
         java.util.Set<String> missing = new java.util.HashSet<>();
         while (m.find()) if (values.number(m.group(1)).isEmpty() && values.literal(m.group(1)).filter(l -> !l.equals("None")).isEmpty()) missing.add(m.group(1));
         return n + missing.size();
