@@ -208,7 +208,7 @@ public final class SourceAnalyzer {
             SourceLocation loc = new SourceLocation(src.documentFile(file), Interpreter_shortName(t.sourceClass()), classLine, fwd, init);
             ModuleAnalysis built = DocumentBuilder.build(t.className(), loc, conditions, skipped, t.params(), t.entries(),
                     mod.map(PyModule::lines).orElse(List.of()), summary);
-            docs.add(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span()));
+            docs.add(withSelfCost(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span())));
             cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
         }
         return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()));
@@ -260,6 +260,33 @@ public final class SourceAnalyzer {
         return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), vars, a.kernels(), a.summary());
     }
 
+    private static final String SELF_COST = "\n\nSelf cost per call, in closed form (this module's own kernels; what it calls is in those modules' documents):";
+
+    /**
+     * The summary's closed forms of the module's own cost: matmul and vector FLOPs, bytes read and written, each kernel
+     * times its Repeat (phase weights included). Left out, with no number, when a formula does not reduce.
+     */
+    private static ModuleAnalysis withSelfCost(ModuleAnalysis a) {
+        io.flopscope.formula.SymbolicEvaluator ev = new io.flopscope.formula.SymbolicEvaluator(Poly::symbol, false);
+        Poly mm = Poly.ZERO, vec = Poly.ZERO, read = Poly.ZERO, write = Poly.ZERO;
+        try {
+            for (io.flopscope.document.Kernel k : a.kernels()) {
+                if (k.type() != io.flopscope.document.KernelType.BASIC || k.isUnanalysed() || k.optional()) continue;
+                Poly r = k.repeat() == null ? Poly.ONE : ev.eval(io.flopscope.formula.FormulaParser.parse(k.repeat()));
+                Poly f = ev.eval(io.flopscope.formula.FormulaParser.parse(k.flops())).multiply(r);
+                if (k.flopClass() == io.flopscope.document.FlopClass.MATMUL) mm = mm.add(f); else vec = vec.add(f);
+                read = read.add(ev.eval(io.flopscope.formula.FormulaParser.parse(k.read())).multiply(r));
+                write = write.add(ev.eval(io.flopscope.formula.FormulaParser.parse(k.write())).multiply(r));
+            }
+        } catch (RuntimeException | io.flopscope.formula.SymbolicEvaluator.SymbolicException | io.flopscope.formula.FormulaSyntaxError e) {
+            return a;
+        }
+        String summary = (a.summary().contains(SELF_COST) ? a.summary().substring(0, a.summary().indexOf(SELF_COST)) : a.summary()) + SELF_COST
+                + "\n- matmul FLOPs: `" + mm.toFormula() + "`\n- vector FLOPs: `" + vec.toFormula() + "`\n- bytes read: `" + read.toFormula()
+                + "`\n- bytes written: `" + write.toFormula() + "`";
+        return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), a.kernels(), summary);
+    }
+
     /** The merged document's variables: both phases' config fields, and every scenario name its formulas now use. */
     private static ModuleAnalysis withVariablesOf(ModuleAnalysis merged, ModuleAnalysis p, ModuleAnalysis d) {
         Map<String, io.flopscope.document.Variable> byName = new java.util.TreeMap<>();
@@ -286,7 +313,7 @@ public final class SourceAnalyzer {
         List<ModuleAnalysis> docs = new ArrayList<>();
         List<DocumentBuilder.Coverage> cov = new ArrayList<>();
         for (String c : classes) {
-            ModuleAnalysis m = withVariablesOf(merge(pd.get(c), dd.get(c)), pd.get(c), dd.get(c));
+            ModuleAnalysis m = withSelfCost(withVariablesOf(merge(pd.get(c), dd.get(c)), pd.get(c), dd.get(c)));
             docs.add(m);
             java.util.Set<Integer> traced = new java.util.HashSet<>(), bad = new java.util.HashSet<>();
             List<String> unanalysed = new ArrayList<>();
