@@ -211,7 +211,7 @@ public final class SourceAnalyzer {
             docs.add(withSelfCost(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span())));
             cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
         }
-        return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()));
+        return new Result(root, withModelTotals(docs, root), cov, diags, new LinkedHashMap<>(env.values()));
     }
 
     /** What the scenario's and the dtypes' names mean, for a document's Variable and Shape Definitions. */
@@ -287,6 +287,36 @@ public final class SourceAnalyzer {
         return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), a.kernels(), summary);
     }
 
+    private static final String MODEL_TOTALS = "\n\nThe model's totals per call, in closed form (this module and everything it calls):";
+
+    /**
+     * The root document's summary with the whole model's cost per call in closed form, resolved through the documents
+     * (and the built-in library for the torch primitives); unchanged when something does not resolve.
+     */
+    private static List<ModuleAnalysis> withModelTotals(List<ModuleAnalysis> docs, String root) {
+        io.flopscope.library.Library lib = io.flopscope.library.Library.builtIn();
+        for (ModuleAnalysis a : docs) lib.add(new io.flopscope.library.LibraryEntry(a, a.className(), io.flopscope.document.DocumentPositions.NONE, false));
+        String rootDoc = docs.stream().map(ModuleAnalysis::className).filter(c -> c.equals(root)).findFirst().orElse(null);
+        if (rootDoc == null) return docs;
+        io.flopscope.resolve.Resolver.Resolution r;
+        try {
+            r = new io.flopscope.resolve.Resolver(lib, false).resolve(rootDoc);
+        } catch (RuntimeException e) {
+            return docs;
+        }
+        if (r.hasErrors() || !r.root().complete()) return docs;
+        var c = r.root().cumulative();
+        List<ModuleAnalysis> out = new ArrayList<>();
+        for (ModuleAnalysis a : docs) {
+            if (!a.className().equals(rootDoc)) { out.add(a); continue; }
+            String summary = (a.summary().contains(MODEL_TOTALS) ? a.summary().substring(0, a.summary().indexOf(MODEL_TOTALS)) : a.summary()) + MODEL_TOTALS
+                    + "\n- matmul FLOPs: `" + c.matmulFlops().toFormula() + "`\n- vector FLOPs: `" + c.vectorFlops().toFormula() + "`\n- bytes read: `"
+                    + c.bytesRead().toFormula() + "`\n- bytes written: `" + c.bytesWritten().toFormula() + "`";
+            out.add(new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), a.kernels(), summary));
+        }
+        return out;
+    }
+
     /** The merged document's variables: both phases' config fields, and every scenario name its formulas now use. */
     private static ModuleAnalysis withVariablesOf(ModuleAnalysis merged, ModuleAnalysis p, ModuleAnalysis d) {
         Map<String, io.flopscope.document.Variable> byName = new java.util.TreeMap<>();
@@ -325,7 +355,7 @@ public final class SourceAnalyzer {
         }
         List<Diagnostic> diags = new ArrayList<>(p.diagnostics());
         for (Diagnostic x : d.diagnostics()) if (!diags.contains(x)) diags.add(x);
-        return new Result(p.rootClass(), docs, cov, diags, p.config());
+        return new Result(p.rootClass(), withModelTotals(docs, p.rootClass()), cov, diags, p.config());
     }
 
     private static ModuleAnalysis merge(ModuleAnalysis p, ModuleAnalysis d) {

@@ -58,6 +58,20 @@ class GoldenDocumentsTest {
         assertEquals(List.of(), diffs, "golden documents differ (accept with -Dflopscope.accept=true)");
     }
 
+    /** The root's summary states the model's totals in closed form: its matmul FLOPs are the fixture's EXPECT line. */
+    @Test void theRootSummaryHoldsTheModelsTotals() throws Exception {
+        String gpt = generate(SOURCE).get("minigpt.GPT.md");
+        String tail = gpt.substring(gpt.indexOf("The model's totals per call"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("- matmul FLOPs: `([^`]+)`").matcher(tail);
+        assertTrue(m.find(), tail);
+        Map<String, Long> values = Map.of("batch_size", 1L, "seq_len", 16L, "cache_len", 0L, "config.n_embd", 64L, "config.n_layer", 2L,
+                "config.n_head", 4L, "config.vocab_size", 512L, "config.block_size", 64L);
+        io.flopscope.formula.Poly p = new io.flopscope.formula.SymbolicEvaluator(io.flopscope.formula.Poly::symbol, false)
+                .eval(io.flopscope.formula.FormulaParser.parse(m.group(1)));
+        // fixtures/python/minigpt.py: # EXPECT: scenario=prefill batch=1 seq=16 cache=0 matmul_flops=3342336
+        assertEquals(io.flopscope.formula.Rational.of(3342336), p.evaluate(n -> values.containsKey(n) ? io.flopscope.formula.Rational.of(values.get(n)) : null));
+    }
+
     /** The same source opened by an absolute path gives the same bytes: nothing of the machine in them. */
     @Test void theSourcesPathLeavesNoTrace() {
         assertEquals(generate(SOURCE), generate(SOURCE.toAbsolutePath()));
