@@ -65,7 +65,10 @@ public final class SourceAnalyzer {
 
     private SourceAnalyzer() {}
 
-    public static Result analyze(SourceLookup src, Request req) {
+    public static Result analyze(SourceLookup src, Request req) { return summarized(trace(src, req)); }
+
+    /** One phase traced into documents: their code, variables and coverage; the summaries' closed forms come last. */
+    private static Result trace(SourceLookup src, Request req) {
         List<Diagnostic> diags = new ArrayList<>();
         String root = req.rootClass();
         if (src.classDecl(root).isEmpty()) {
@@ -103,8 +106,7 @@ public final class SourceAnalyzer {
         // a Hugging Face model that does not declare `_supports_sdpa = True` runs eager (what from_config picks)
         boolean sdpaFallback = hf && attn.equals("sdpa") && !declaresTrue(src, root, "_supports_sdpa");
         if (sdpaFallback) attn = "eager";
-        // transformers 5.x picks grouped_mm for an experts class that supports choosing (get_correct_experts_implementation)
-        String experts = req.experts() != null ? req.experts() : "grouped_mm";
+        String experts = req.experts() != null ? req.experts() : Interpreter.Options.DEFAULT_EXPERTS;
         Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn, experts));
         runCfg.ifPresent(c -> in.runConfigInit(c, env));
         Value.ConfigV cfg = new Value.ConfigV(env);
@@ -208,10 +210,10 @@ public final class SourceAnalyzer {
             SourceLocation loc = new SourceLocation(src.documentFile(file), Interpreter_shortName(t.sourceClass()), classLine, fwd, init);
             ModuleAnalysis built = DocumentBuilder.build(t.className(), loc, conditions, skipped, t.params(), t.entries(),
                     mod.map(PyModule::lines).orElse(List.of()), summary);
-            docs.add(withSelfCost(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span())));
+            docs.add(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span()));
             cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
         }
-        return new Result(root, withModelTotals(docs, root), cov, diags, new LinkedHashMap<>(env.values()));
+        return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()));
     }
 
     /** What the scenario's and the dtypes' names mean, for a document's Variable and Shape Definitions. */
@@ -225,6 +227,7 @@ public final class SourceAnalyzer {
         GLOBALS.put("wcopy_bytes", "bytes per element of a copy of weights (as w_bytes; not counted as parameters)");
         GLOBALS.put("kv_bytes", "bytes per KV-cache element");
     }
+    private static final java.util.regex.Pattern REFERENCE_ARGUMENTS = java.util.regex.Pattern.compile("\\$\\{[^}]*\\}\\(([^)]*)\\)");
     private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("\\b(?:config\\.)?[A-Za-z_][A-Za-z0-9_]*\\b");
 
     /**
@@ -239,7 +242,7 @@ public final class SourceAnalyzer {
                 java.util.regex.Matcher m = WORD.matcher(f.replaceAll("\\$\\{[^}]*\\}", " "));
                 while (m.find()) used.add(m.group());
                 // the arguments of a reference are the caller's formulas
-                java.util.regex.Matcher ref = java.util.regex.Pattern.compile("\\$\\{[^}]*\\}\\(([^)]*)\\)").matcher(f);
+                java.util.regex.Matcher ref = REFERENCE_ARGUMENTS.matcher(f);
                 while (ref.find()) { java.util.regex.Matcher w = WORD.matcher(ref.group(1).replaceAll("\\b\\w+=", " ")); while (w.find()) used.add(w.group()); }
             }
         }
@@ -258,6 +261,13 @@ public final class SourceAnalyzer {
             vars.add(new io.flopscope.document.Variable(u, null, where));
         }
         return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), vars, a.kernels(), a.summary());
+    }
+
+    /** The finished documents: each summary with its module's own cost, the root's with the model's totals. */
+    private static Result summarized(Result r) {
+        List<ModuleAnalysis> docs = new ArrayList<>();
+        for (ModuleAnalysis a : r.documents()) docs.add(withSelfCost(a));
+        return new Result(r.rootClass(), withModelTotals(docs, r.rootClass()), r.coverage(), r.diagnostics(), r.config());
     }
 
     private static final String SELF_COST = "\n\nSelf cost per call, in closed form (this module's own kernels; what it calls is in those modules' documents):";
@@ -281,7 +291,7 @@ public final class SourceAnalyzer {
         } catch (RuntimeException | io.flopscope.formula.SymbolicEvaluator.SymbolicException | io.flopscope.formula.FormulaSyntaxError e) {
             return a;
         }
-        String summary = (a.summary().contains(SELF_COST) ? a.summary().substring(0, a.summary().indexOf(SELF_COST)) : a.summary()) + SELF_COST
+        String summary = a.summary() + SELF_COST
                 + "\n- matmul FLOPs: `" + mm.toFormula() + "`\n- vector FLOPs: `" + vec.toFormula() + "`\n- bytes read: `" + read.toFormula()
                 + "`\n- bytes written: `" + write.toFormula() + "`";
         return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), a.kernels(), summary);
@@ -309,7 +319,7 @@ public final class SourceAnalyzer {
         List<ModuleAnalysis> out = new ArrayList<>();
         for (ModuleAnalysis a : docs) {
             if (!a.className().equals(rootDoc)) { out.add(a); continue; }
-            String summary = (a.summary().contains(MODEL_TOTALS) ? a.summary().substring(0, a.summary().indexOf(MODEL_TOTALS)) : a.summary()) + MODEL_TOTALS
+            String summary = a.summary() + MODEL_TOTALS
                     + "\n- matmul FLOPs: `" + c.matmulFlops().toFormula() + "`\n- vector FLOPs: `" + c.vectorFlops().toFormula() + "`\n- bytes read: `"
                     + c.bytesRead().toFormula() + "`\n- bytes written: `" + c.bytesWritten().toFormula() + "`";
             out.add(new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), a.kernels(), summary));
@@ -333,8 +343,8 @@ public final class SourceAnalyzer {
      * The decode kernels are written for one new token per sequence.
      */
     public static Result analyzeBoth(SourceLookup src, Request req) {
-        Result p = analyze(src, req.withDecode(false));
-        Result d = analyze(src, req.withDecode(true));
+        Result p = trace(src, req.withDecode(false));
+        Result d = trace(src, req.withDecode(true));
         Map<String, ModuleAnalysis> pd = new LinkedHashMap<>(), dd = new LinkedHashMap<>();
         for (ModuleAnalysis a : p.documents()) pd.put(a.className(), a);
         for (ModuleAnalysis a : d.documents()) dd.put(a.className(), a);
@@ -343,7 +353,7 @@ public final class SourceAnalyzer {
         List<ModuleAnalysis> docs = new ArrayList<>();
         List<DocumentBuilder.Coverage> cov = new ArrayList<>();
         for (String c : classes) {
-            ModuleAnalysis m = withSelfCost(withVariablesOf(merge(pd.get(c), dd.get(c)), pd.get(c), dd.get(c)));
+            ModuleAnalysis m = withVariablesOf(merge(pd.get(c), dd.get(c)), pd.get(c), dd.get(c));
             docs.add(m);
             java.util.Set<Integer> traced = new java.util.HashSet<>(), bad = new java.util.HashSet<>();
             List<String> unanalysed = new ArrayList<>();
@@ -355,7 +365,7 @@ public final class SourceAnalyzer {
         }
         List<Diagnostic> diags = new ArrayList<>(p.diagnostics());
         for (Diagnostic x : d.diagnostics()) if (!diags.contains(x)) diags.add(x);
-        return new Result(p.rootClass(), withModelTotals(docs, p.rootClass()), cov, diags, p.config());
+        return summarized(new Result(p.rootClass(), docs, cov, diags, p.config()));
     }
 
     private static ModuleAnalysis merge(ModuleAnalysis p, ModuleAnalysis d) {

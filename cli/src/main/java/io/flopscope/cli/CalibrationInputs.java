@@ -84,15 +84,8 @@ final class CalibrationInputs {
             withAttn.libraries = lo.libraries;
             withAttn.attn = attn;
             try {
-                var tmp = Files.createTempFile("flopscope-measured", ".json");
-                try {
-                    Files.writeString(tmp, config.raw().toString());
-                    return FromSource.resolve(tmp.toString(), models.source, models.sourceOptions, withAttn, causal, null, null, quiet).resolution().root();
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot hand the measured config to the analyzer: " + e.getMessage(), e);
+                // the config as measured, --set already applied (adjust)
+                return FromSource.resolve(config, models.source, models.sourceOptions, withAttn, causal, null, null, quiet).resolution().root();
             } catch (UserError e) {
                 throw new IllegalArgumentException(config.name() + ": " + e.getMessage(), e);
             }

@@ -25,7 +25,11 @@ final class FromSource {
 
     /** decode null: one analysis of both phases (prefill and decode kernels weighted by positive(cache_len)). */
     static ResolvedModel resolve(String model, Path source, SourceOptions opts, LibraryOptions libOpts, boolean causal, Boolean decode, String module, PrintWriter err) {
-        ModelConfig hf = model == null ? null : opts.applyTo(ModelLoader.load(model));
+        return resolve(model == null ? null : opts.applyTo(ModelLoader.load(model)), source, opts, libOpts, causal, decode, module, err);
+    }
+
+    /** hf: the model's config with --set applied (a measured config, for calibrate), or null for --class alone. */
+    static ResolvedModel resolve(ModelConfig hf, Path source, SourceOptions opts, LibraryOptions libOpts, boolean causal, Boolean decode, String module, PrintWriter err) {
         String cls = opts.className;
         if (cls == null && hf != null) {
             String arch = hf.rootClass().orElseThrow(() -> UserError.failed(hf.name() + ": config has no architectures[0]; pass --class NAME"));

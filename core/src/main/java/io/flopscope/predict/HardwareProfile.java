@@ -98,12 +98,19 @@ public record HardwareProfile(
         return out;
     }
 
+    private static volatile JsonNode runtimeTable;
+
+    /** hardware/runtimes.json, read once. */
     private static JsonNode runtimeTable() {
-        try {
-            return MAPPER.readTree(resource("runtimes.json"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        JsonNode t = runtimeTable;
+        if (t == null) {
+            try {
+                runtimeTable = t = MAPPER.readTree(resource("runtimes.json"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return t;
     }
 
     /** The built-in host costs of a runtime on this device (its device gap: the runtime's, else the profile's launch overhead). */
@@ -114,9 +121,6 @@ public record HardwareProfile(
         return new Host(runtime, r.get("per_kernel_s").asDouble(), r.get("per_module_call_s").asDouble(), r.get("per_step_s").asDouble(),
                 gap == null || gap.isNull() ? launchOverheadS : gap.asDouble());
     }
-
-    /** Where the built-in host costs of a runtime come from. */
-    public static String runtimeSource(String runtime) { return runtimeTable().path(runtime).path("source").asText(""); }
 
     public HardwareProfile {
         String who = "hardware profile " + (id == null || id.isBlank() ? "(no id)" : "'" + id + "'");

@@ -46,7 +46,10 @@ public final class Interpreter {
     /** Path choices of the default inference path. */
     /** expertsImplementation: what {@code @use_experts_implementation} dispatches to (5.x MoE): eager, grouped_mm, batched_mm. */
     public record Options(boolean decode, String attnImplementation, String expertsImplementation) {
-        public Options(boolean decode, String attnImplementation) { this(decode, attnImplementation, "grouped_mm"); }
+        /** What transformers 5.x picks for an experts class that supports choosing (get_correct_experts_implementation). */
+        public static final String DEFAULT_EXPERTS = "grouped_mm";
+
+        public Options(boolean decode, String attnImplementation) { this(decode, attnImplementation, DEFAULT_EXPERTS); }
     }
 
     public Interpreter(SourceLookup src, ConfigEnv config, Options options) {
@@ -1727,40 +1730,52 @@ public final class Interpreter {
      */
     private FuncV expertsForward(ObjectV m, FuncV forward) {
         String impl = options.expertsImplementation();
-        for (String c : mro(m.className)) {
+        Optional<ExpertsDecorator> found = expertsDecorators.computeIfAbsent(m.className, this::findExpertsDecorator);
+        if (found.isEmpty() || impl == null || impl.equals("eager")) return forward;
+        PyExpr d = found.get().decorator();
+        PyExpr callee = d instanceof PyExpr.Call dc ? dc.func() : d;
+        Frame classFrame = new Frame(found.get().module(), null, found.get().owner(), Recorder.discarding(), false, Poly.ONE, null);
+        if (!(eval(callee, classFrame) instanceof FuncV deco))
+            throw new Unanalysable("@" + text(callee) + " is not in the source: give --experts eager, or the source of transformers.integrations");
+        Frame decoFrame = new Frame(deco.module(), null, null, Recorder.discarding(), false, Poly.ONE, null);
+        Map<String, Value> flags = new LinkedHashMap<>();
+        for (Params.Param p : deco.def().params().params())
+            if (p.kind() == Params.Kind.KEYWORD_ONLY && p.defaultValue() != null) flags.put(p.name(), eval(p.defaultValue(), decoFrame));
+        if (d instanceof PyExpr.Call dc) for (PyExpr.Keyword k : dc.keywords()) if (k.name() != null) flags.put(k.name(), eval(k.value(), classFrame));
+        Value iface = flags.remove("experts_interface");
+        if (iface == null) throw new Unanalysable("@" + text(callee) + " names no experts_interface");
+        for (var e : flags.entrySet()) m.attrs.putIfAbsent(e.getKey(), e.getValue());
+        m.attrs.putIfAbsent("_is_expert_parallel", new BoolV(false)); // set by the decorator's __init__: one device
+        // methods the decorator gives a class that lacks them (experts_class._apply_gate = _default_apply_gate)
+        String clsParam = deco.def().params().params().isEmpty() ? "" : deco.def().params().params().get(0).name();
+        for (PyStmt.Assign a : classAttributeAssignments(deco.def().body(), clsParam)) {
+            String name = ((PyExpr.Attribute) a.targets().get(0)).attr();
+            if (name.equals("__init__") || name.equals("forward") || m.attrs.containsKey(name) || method(m.className, name, m).isPresent()) continue;
+            if (eval(a.value(), decoFrame) instanceof FuncV g) m.attrs.put(name, new FuncV(g.def(), g.module(), g.owner(), m, g.closure()));
+        }
+        Value chosen = invoke(attribute(iface, "get_interface", decoFrame), List.of(new StrV(impl), forward), Map.of(), decoFrame, null);
+        if (chosen instanceof FuncV fv && fv.def() == forward.def()) return forward;
+        if (!(chosen instanceof FuncV fv)) throw new Unanalysable("experts implementation '" + impl + "': " + describe(chosen));
+        return new FuncV(fv.def(), fv.module(), fv.owner(), m, fv.closure());
+    }
+
+    /** The class (of cls's MRO) decorated with @use_experts_implementation, its module and the decorator expression. */
+    private record ExpertsDecorator(String owner, String module, PyExpr decorator) {}
+
+    /** Looked up once per class: every module call asks. */
+    private final Map<String, Optional<ExpertsDecorator>> expertsDecorators = new HashMap<>();
+
+    private Optional<ExpertsDecorator> findExpertsDecorator(String cls) {
+        for (String c : mro(cls)) {
             if (isFramework(c)) continue;
             var decl = src.classDecl(c);
             if (decl.isEmpty()) continue;
             for (PyExpr d : decl.get().def().decorators()) {
                 PyExpr callee = d instanceof PyExpr.Call dc ? dc.func() : d;
-                if (!text(callee).endsWith("use_experts_implementation")) continue;
-                if (impl == null || impl.equals("eager")) return forward;
-                Frame classFrame = new Frame(decl.get().module(), null, c, Recorder.discarding(), false, Poly.ONE, null);
-                if (!(eval(callee, classFrame) instanceof FuncV deco))
-                    throw new Unanalysable("@" + text(callee) + " is not in the source: give --experts eager, or the source of transformers.integrations");
-                Frame decoFrame = new Frame(deco.module(), null, null, Recorder.discarding(), false, Poly.ONE, null);
-                Map<String, Value> flags = new LinkedHashMap<>();
-                for (Params.Param p : deco.def().params().params())
-                    if (p.kind() == Params.Kind.KEYWORD_ONLY && p.defaultValue() != null) flags.put(p.name(), eval(p.defaultValue(), decoFrame));
-                if (d instanceof PyExpr.Call dc) for (PyExpr.Keyword k : dc.keywords()) if (k.name() != null) flags.put(k.name(), eval(k.value(), classFrame));
-                Value iface = flags.remove("experts_interface");
-                if (iface == null) throw new Unanalysable("@" + text(callee) + " names no experts_interface");
-                for (var e : flags.entrySet()) m.attrs.putIfAbsent(e.getKey(), e.getValue());
-                m.attrs.putIfAbsent("_is_expert_parallel", new BoolV(false)); // set by the decorator's __init__: one device
-                // methods the decorator gives a class that lacks them (experts_class._apply_gate = _default_apply_gate)
-                String clsParam = deco.def().params().params().isEmpty() ? "" : deco.def().params().params().get(0).name();
-                for (PyStmt.Assign a : classAttributeAssignments(deco.def().body(), clsParam)) {
-                    String name = ((PyExpr.Attribute) a.targets().get(0)).attr();
-                    if (name.equals("__init__") || name.equals("forward") || m.attrs.containsKey(name) || method(m.className, name, m).isPresent()) continue;
-                    if (eval(a.value(), decoFrame) instanceof FuncV g) m.attrs.put(name, new FuncV(g.def(), g.module(), g.owner(), m, g.closure()));
-                }
-                Value chosen = invoke(attribute(iface, "get_interface", decoFrame), List.of(new StrV(impl), forward), Map.of(), decoFrame, null);
-                if (chosen instanceof FuncV fv && fv.def() == forward.def()) return forward;
-                if (!(chosen instanceof FuncV fv)) throw new Unanalysable("experts implementation '" + impl + "': " + describe(chosen));
-                return new FuncV(fv.def(), fv.module(), fv.owner(), m, fv.closure());
+                if (text(callee).endsWith("use_experts_implementation")) return Optional.of(new ExpertsDecorator(c, decl.get().module(), d));
             }
         }
-        return forward;
+        return Optional.empty();
     }
 
     /** {@code cls.NAME = value} statements anywhere in a class decorator's body (nested functions included). */
@@ -2133,14 +2148,12 @@ public final class Interpreter {
         return integerPolynomial ? q : Poly.floor(q);
     }
 
+    /** floor(x / y), where a ratio of sizes (hidden_size // num_heads) also divides exactly. */
     private static Poly exactOrFloor(Poly x, Poly y) {
         Poly q = x.divide(y);
-        if (q.isConstant()) return Poly.constant(Rational.of(q.constantValue().floor()));
-        boolean integerCoefficients = q.terms().values().stream().allMatch(Rational::isInteger);
-        boolean polynomial = q.terms().keySet().stream().allMatch(m -> m.factors().values().stream().allMatch(e -> e > 0)
-                && m.factors().keySet().stream().allMatch(a -> a instanceof io.flopscope.formula.Atom.Sym));
-        boolean ratioOfSizes = x.terms().size() == 1 && y.terms().size() == 1 && !y.isConstant();
-        return integerCoefficients && (polynomial || ratioOfSizes) ? q : Poly.floor(q);
+        boolean ratioOfSizes = !q.isConstant() && x.terms().size() == 1 && y.terms().size() == 1 && !y.isConstant()
+                && q.terms().values().stream().allMatch(Rational::isInteger);
+        return ratioOfSizes ? q : floorQuotient(x, y);
     }
 
     /** A finite double with a denominator of at most 2^20 as an exact rational (1.0, 0.5, 0.25), else null. */
