@@ -77,6 +77,7 @@ class PredictCommandsTest {
             assertTrue(k.get("seconds").asDouble() > 0);
             assertTrue(k.get("intensity").isNull() || Math.abs(k.get("intensity").asDouble() - k.get("flops").asDouble() / k.get("bytes").asDouble()) <= 1e-9 * k.get("intensity").asDouble());
             assertTrue(k.get("module").asText().startsWith("GPT2LMHeadModel"));
+            assertEquals(k.get("bytes").asLong(), k.get("bytes_read").asLong() + k.get("bytes_written").asLong(), k.toString());
             sum += k.get("seconds").asDouble();
             flops += k.get("flops").asLong();
         }

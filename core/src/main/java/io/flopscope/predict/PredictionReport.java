@@ -146,6 +146,8 @@ public final class PredictionReport {
             putNumber(kn, "matmul_flops", k.perInstance().matmulFlops().multiply(k.count()));
             putNumber(kn, "vector_flops", k.perInstance().vectorFlops().multiply(k.count()));
             putNumber(kn, "bytes", k.bytes());
+            putNumber(kn, "bytes_read", k.perInstance().bytesRead().multiply(k.count()));
+            putNumber(kn, "bytes_written", k.perInstance().bytesWritten().multiply(k.count()));
             ObjectNode ti = kn.putObject("seconds_per_instance");
             ti.put("matmul", k.time().matmul());
             ti.put("vector", k.time().vector());
