@@ -2,6 +2,7 @@ package io.flopscope.analyzer;
 
 import io.flopscope.analyzer.ast.PyModule;
 import io.flopscope.analyzer.emit.DocumentBuilder;
+import io.flopscope.analyzer.emit.Summaries;
 import io.flopscope.analyzer.trace.ConfigEnv;
 import io.flopscope.analyzer.trace.ConfigLoader;
 import io.flopscope.analyzer.trace.DType;
@@ -263,68 +264,9 @@ public final class SourceAnalyzer {
         return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), vars, a.kernels(), a.summary());
     }
 
-    /** The finished documents: each summary with its module's own cost, the root's with the model's totals. */
+    /** The finished documents: every reference's arguments justified, every summary with its closed forms (emit/Summaries). */
     private static Result summarized(Result r) {
-        List<ModuleAnalysis> docs = new ArrayList<>();
-        for (ModuleAnalysis a : r.documents()) docs.add(withSelfCost(a));
-        return new Result(r.rootClass(), withModelTotals(docs, r.rootClass()), r.coverage(), r.diagnostics(), r.config());
-    }
-
-    private static final String SELF_COST = "\n\nSelf cost per call, in closed form (this module's own kernels; what it calls is in those modules' documents):";
-
-    /**
-     * The summary's closed forms of the module's own cost: matmul and vector FLOPs, bytes read and written, each kernel
-     * times its Repeat (phase weights included). Left out, with no number, when a formula does not reduce.
-     */
-    private static ModuleAnalysis withSelfCost(ModuleAnalysis a) {
-        io.flopscope.formula.SymbolicEvaluator ev = new io.flopscope.formula.SymbolicEvaluator(Poly::symbol, false);
-        Poly mm = Poly.ZERO, vec = Poly.ZERO, read = Poly.ZERO, write = Poly.ZERO;
-        try {
-            for (io.flopscope.document.Kernel k : a.kernels()) {
-                if (k.type() != io.flopscope.document.KernelType.BASIC || k.isUnanalysed() || k.optional()) continue;
-                Poly r = k.repeat() == null ? Poly.ONE : ev.eval(io.flopscope.formula.FormulaParser.parse(k.repeat()));
-                Poly f = ev.eval(io.flopscope.formula.FormulaParser.parse(k.flops())).multiply(r);
-                if (k.flopClass() == io.flopscope.document.FlopClass.MATMUL) mm = mm.add(f); else vec = vec.add(f);
-                read = read.add(ev.eval(io.flopscope.formula.FormulaParser.parse(k.read())).multiply(r));
-                write = write.add(ev.eval(io.flopscope.formula.FormulaParser.parse(k.write())).multiply(r));
-            }
-        } catch (RuntimeException | io.flopscope.formula.SymbolicEvaluator.SymbolicException | io.flopscope.formula.FormulaSyntaxError e) {
-            return a;
-        }
-        String summary = a.summary() + SELF_COST
-                + "\n- matmul FLOPs: `" + mm.toFormula() + "`\n- vector FLOPs: `" + vec.toFormula() + "`\n- bytes read: `" + read.toFormula()
-                + "`\n- bytes written: `" + write.toFormula() + "`";
-        return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), a.kernels(), summary);
-    }
-
-    private static final String MODEL_TOTALS = "\n\nThe model's totals per call, in closed form (this module and everything it calls):";
-
-    /**
-     * The root document's summary with the whole model's cost per call in closed form, resolved through the documents
-     * (and the built-in library for the torch primitives); unchanged when something does not resolve.
-     */
-    private static List<ModuleAnalysis> withModelTotals(List<ModuleAnalysis> docs, String root) {
-        io.flopscope.library.Library lib = io.flopscope.library.Library.builtIn();
-        for (ModuleAnalysis a : docs) lib.add(new io.flopscope.library.LibraryEntry(a, a.className(), io.flopscope.document.DocumentPositions.NONE, false));
-        String rootDoc = docs.stream().map(ModuleAnalysis::className).filter(c -> c.equals(root)).findFirst().orElse(null);
-        if (rootDoc == null) return docs;
-        io.flopscope.resolve.Resolver.Resolution r;
-        try {
-            r = new io.flopscope.resolve.Resolver(lib, false).resolve(rootDoc);
-        } catch (RuntimeException e) {
-            return docs;
-        }
-        if (r.hasErrors() || !r.root().complete()) return docs;
-        var c = r.root().cumulative();
-        List<ModuleAnalysis> out = new ArrayList<>();
-        for (ModuleAnalysis a : docs) {
-            if (!a.className().equals(rootDoc)) { out.add(a); continue; }
-            String summary = a.summary() + MODEL_TOTALS
-                    + "\n- matmul FLOPs: `" + c.matmulFlops().toFormula() + "`\n- vector FLOPs: `" + c.vectorFlops().toFormula() + "`\n- bytes read: `"
-                    + c.bytesRead().toFormula() + "`\n- bytes written: `" + c.bytesWritten().toFormula() + "`";
-            out.add(new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), a.kernels(), summary));
-        }
-        return out;
+        return new Result(r.rootClass(), Summaries.complete(r.documents(), r.rootClass(), r.config()), r.coverage(), r.diagnostics(), r.config());
     }
 
     /** The merged document's variables: both phases' config fields, and every scenario name its formulas now use. */
@@ -368,8 +310,11 @@ public final class SourceAnalyzer {
         return summarized(new Result(p.rootClass(), docs, cov, diags, p.config()));
     }
 
+    static final String PHASES_TOGETHER = "prefill and decode together: an entry of one phase only says so (Phase); where the phases differ in size,"
+            + " an entry gives each phase's formulas (decode: one new token per sequence, cache_len tokens cached)";
+
     private static ModuleAnalysis merge(ModuleAnalysis p, ModuleAnalysis d) {
-        String prefill = "1 - positive(cache_len)", decode = "positive(cache_len)";
+        String prefill = "prefill", decode = "decode";
         if (p == null) return weighted(d, decode);
         if (d == null) return weighted(p, prefill);
         List<io.flopscope.document.Kernel> out = new ArrayList<>();
@@ -380,13 +325,14 @@ public final class SourceAnalyzer {
         }
         for (io.flopscope.document.Kernel k : rest) out.add(weight(k, decode));
         out.sort(java.util.Comparator.comparingInt(k -> k.lines().start()));
+        out = io.flopscope.document.PhaseWeight.twinsAdjacent(out); // the order the Markdown entry reads back
         List<io.flopscope.document.Parameter> params = new ArrayList<>(p.parameters());
         for (io.flopscope.document.Parameter x : d.parameters()) if (params.stream().noneMatch(y -> y.name().equals(x.name()))) params.add(x);
         List<SkippedBranch> skipped = new ArrayList<>(p.skipped());
         for (SkippedBranch x : d.skipped()) if (!skipped.contains(x)) skipped.add(x);
         List<String> conditions = new ArrayList<>(p.conditions());
         conditions.removeIf(c -> c.startsWith("prefill:"));
-        conditions.add(1, "prefill and decode together: kernels of one phase only are weighted by positive(cache_len) (decode, one new token per sequence) or 1 - positive(cache_len) (prefill)");
+        conditions.add(1, PHASES_TOGETHER);
         for (String c : d.conditions()) if (!conditions.contains(c) && !c.startsWith("decode:")) conditions.add(c);
         return new ModuleAnalysis(p.className(), p.source(), conditions, skipped, params, p.variables(), out, p.summary());
     }
@@ -397,9 +343,9 @@ public final class SourceAnalyzer {
         return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), a.variables(), ks, a.summary());
     }
 
-    private static io.flopscope.document.Kernel weight(io.flopscope.document.Kernel k, String factor) {
+    private static io.flopscope.document.Kernel weight(io.flopscope.document.Kernel k, String phase) {
         if (k.isUnanalysed() || (k.flops().equals("0") && k.read().equals("0") && k.write().equals("0"))) return k;
-        String repeat = k.repeat() == null ? factor : "(" + factor + ") * (" + k.repeat() + ")";
+        String repeat = io.flopscope.document.PhaseWeight.weighted(phase, k.repeat());
         return new io.flopscope.document.Kernel(k.lines(), k.title(), k.phase(), k.code(), k.type(), k.operation(), k.analysis(), k.flopClass(),
                 k.flops(), k.read(), k.write(), repeat, k.optional(), k.justification(), k.unanalysed());
     }

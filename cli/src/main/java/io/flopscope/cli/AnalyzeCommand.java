@@ -33,7 +33,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--attn", paramLabel = "IMPL", description = "Attention implementation: eager or sdpa (default sdpa).")
     String attn;
 
-    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill (no KV cache), decode (one new token on a cache of cache_len tokens) or both (default: one document covering both, phase-specific kernels weighted by positive(cache_len)).")
+    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill (no KV cache), decode (one new token on a cache of cache_len tokens) or both (default: one document covering both; an entry says which phase runs it and gives each phase's formulas where they differ).")
     String phase = "both";
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write one document per module class here (default: print the root's Markdown).")

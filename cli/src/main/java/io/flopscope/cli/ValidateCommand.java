@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ValidateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Markdown (.md) or JSON (.json) analysis documents.")
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Markdown (.md) or JSON (.json) analysis documents, or folders of them (every .md and .json inside, sorted).")
     List<Path> files;
 
     @Option(names = "--format", paramLabel = "FMT", description = "text (default) or json.")
@@ -43,18 +43,34 @@ final class ValidateCommand implements Callable<Integer> {
 
     record Result(String file, String className, int kernels, List<Diagnostic> diagnostics) {}
 
+    /** Folders stand for the .md and .json documents in them (all depths, in name order); files stay as given. */
+    static List<Path> expand(List<Path> given) {
+        List<Path> out = new ArrayList<>();
+        for (Path f : given) {
+            if (!Files.isDirectory(f)) { out.add(f); continue; }
+            try (var walk = Files.walk(f)) {
+                List<Path> docs = walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".md") || p.toString().endsWith(".json")).sorted().toList();
+                if (docs.isEmpty()) throw UserError.failed(f + ": no .md or .json documents in this folder");
+                out.addAll(docs);
+            } catch (IOException e) {
+                throw UserError.failed(f + ": cannot list the folder: " + IoMessages.reason(e));
+            }
+        }
+        return out;
+    }
+
     @Override public Integer call() {
         String fmt = format.toLowerCase(Locale.ROOT);
         if (!fmt.equals("text") && !fmt.equals("json")) throw UserError.usage("--format " + format + ": expected text or json");
         Library lib = library.build();
         List<Result> results = new ArrayList<>();
         List<LibraryEntry> entries = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : expand(files)) {
             String text;
             try {
                 text = Files.readString(f, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                results.add(new Result(f.toString(), null, 0, List.of(Diagnostic.error(f.toString(), 0, "cannot read: " + e.getMessage()))));
+                results.add(new Result(f.toString(), null, 0, List.of(Diagnostic.error(f.toString(), 0, "cannot read: " + IoMessages.reason(e)))));
                 entries.add(null);
                 continue;
             }

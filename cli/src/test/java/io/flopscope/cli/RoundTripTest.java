@@ -24,6 +24,27 @@ class RoundTripTest {
     static final Path SRC = Path.of("../.corpus/transformers-5.18.0/src");
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** One built-in model of each family (model_type), by its name. */
+    static Stream<String> oneModelPerFamily() {
+        java.util.Map<String, String> byType = new java.util.TreeMap<>();
+        for (String n : io.flopscope.evaluate.BuiltInModels.names()) byType.putIfAbsent(io.flopscope.evaluate.BuiltInModels.find(n).orElseThrow().modelType(), n);
+        return byType.values().stream();
+    }
+
+    /** Everything `analyze` writes for every built-in family validates with no error (issue 12). */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("oneModelPerFamily")
+    void everyFamilysDocumentsValidate(String model, @TempDir Path out) throws Exception {
+        assumeTrue(Files.isDirectory(SRC), "skipped: " + SRC + " is absent (tools/fetch-corpus.sh)");
+        String config = "../core/src/main/resources/io/flopscope/models/" + model + ".json";
+        String root = io.flopscope.evaluate.BuiltInModels.find(model).orElseThrow().rootClass().orElseThrow();
+        CliTest.Run w = run("analyze", SRC.toString(), "--class", root, "--config", config, "--out", out.toString());
+        assertEquals(0, w.code(), w.err());
+        CliTest.Run checked = run("validate", out.toString());
+        assertEquals(0, checked.code(), checked.out() + checked.err());
+        org.junit.jupiter.api.Assertions.assertTrue(checked.out().lines().allMatch(l -> l.contains(" 0 errors")), checked.out());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"gpt2, transformers.models.gpt2.modeling_gpt2.GPT2LMHeadModel", "Llama-3.2-1B, transformers.models.llama.modeling_llama.LlamaForCausalLM",
             "Qwen3-30B-A3B, transformers.models.qwen3_moe.modeling_qwen3_moe.Qwen3MoeForCausalLM"})

@@ -24,6 +24,8 @@ public final class MarkdownReader {
     private static final Pattern SUB = Pattern.compile("^\\s{2,}[-*]\\s+(.*)$");
     private static final Pattern READ_WRITE = Pattern.compile("^Read\\s*:\\s*(.*?)\\s*[,;]\\s*Write\\s*:\\s*(.*)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern LABELLED = Pattern.compile("^(Read|Write)\\s*:\\s*(.*)$", Pattern.CASE_INSENSITIVE);
+    /** A formula of one phase in an entry that gives both ("Prefill: ...", "Read, decode: ..."). */
+    private static final Pattern PHASE_TERM = Pattern.compile("^(?:(Read|Write)\\s*,\\s*)?(Prefill|Decode)\\s*:\\s*(.*)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern VAR_BOUND = Pattern.compile("^[-*]\\s+`([A-Za-z_][\\w.]*)`\\s*=\\s*`([^`]+)`\\s*(?:[:—-]\\s*(.*))?$");
     private static final Pattern VAR_PROSE = Pattern.compile("^[-*]\\s+`([A-Za-z_][\\w.]*)`\\s*(?::\\s*)?(.*)$");
     private static final Pattern BACKTICK = Pattern.compile("`([^`]+)`");
@@ -300,6 +302,10 @@ public final class MarkdownReader {
         String repeat;
         boolean optional;
         StringBuilder justification = new StringBuilder();
+        /** null: both phases alike; "prefill" or "decode": that phase only; "both": each phase's formulas given. */
+        String phaseMode;
+        final java.util.Map<String, List<String>> phaseTerms = new java.util.HashMap<>();
+        final java.util.Map<String, StringBuilder> phaseAnalysis = new java.util.HashMap<>();
         String field;
         boolean inJustification;
         int heading, flopsLine, readLine, writeLine, repeatLine;
@@ -351,6 +357,7 @@ public final class MarkdownReader {
                 case "read" -> { current.readLine = lineNo; addTerm(current.read, value, lineNo); }
                 case "write" -> { current.writeLine = lineNo; addTerm(current.write, value, lineNo); }
                 case "repeat" -> { current.repeatLine = lineNo; current.repeat = cleanFormula(value, lineNo, "repeat"); }
+                case "phase" -> readPhase(value, lineNo);
                 case "status" -> current.status = value;
                 default -> problems.add(Diagnostic.warning(file, lineNo, "unknown kernel field '" + f.group(1).strip() + "' is ignored"));
             }
@@ -359,6 +366,8 @@ public final class MarkdownReader {
         Matcher s = SUB.matcher(line);
         if (s.matches() && current.field != null) {
             String value = s.group(1).strip();
+            Matcher pt = PHASE_TERM.matcher(value);
+            if (pt.matches() && readPhaseTerm(pt, lineNo)) return;
             switch (current.field) {
                 case "analysis" -> current.analysis.append('\n').append("- ").append(value);
                 case "flops" -> addTerm(current.flops, value, lineNo);
@@ -372,6 +381,36 @@ public final class MarkdownReader {
         if (!line.isBlank() && "analysis".equals(current.field) && !line.startsWith("-")) {
             current.analysis.append('\n').append(line.strip());
         }
+    }
+
+    private void readPhase(String value, int lineNo) {
+        String v = value.toLowerCase(Locale.ROOT);
+        if (v.startsWith("prefill only")) current.phaseMode = "prefill";
+        else if (v.startsWith("decode only")) current.phaseMode = "decode";
+        else if (v.startsWith("prefill and decode") || v.startsWith("both")) current.phaseMode = "both";
+        else problems.add(Diagnostic.error(file, lineNo, "Phase must be 'prefill only', 'decode only' or 'prefill and decode', found '" + value + "'"));
+    }
+
+    /** "Prefill: f" under FLOPs, Memory Access (both read and write) or Analysis; "Read, decode: f" under Memory Access. */
+    private boolean readPhaseTerm(Matcher pt, int lineNo) {
+        String phase = pt.group(2).toLowerCase(Locale.ROOT), rw = pt.group(1) == null ? null : pt.group(1).toLowerCase(Locale.ROOT);
+        String value = pt.group(3).strip();
+        switch (current.field) {
+            case "analysis" -> {
+                if (rw != null) return false;
+                current.phaseAnalysis.computeIfAbsent(phase, x -> new StringBuilder()).append(value);
+            }
+            case "flops" -> {
+                if (rw != null) return false;
+                addTerm(current.phaseTerms.computeIfAbsent("flops " + phase, x -> new ArrayList<>()), value, lineNo);
+            }
+            case "memory access" -> {
+                if (rw == null || rw.equals("read")) addTerm(current.phaseTerms.computeIfAbsent("read " + phase, x -> new ArrayList<>()), value, lineNo);
+                if (rw == null || rw.equals("write")) addTerm(current.phaseTerms.computeIfAbsent("write " + phase, x -> new ArrayList<>()), value, lineNo);
+            }
+            default -> { return false; }
+        }
+        return true;
     }
 
     private void readMemory(String value, int lineNo) {
@@ -447,9 +486,28 @@ public final class MarkdownReader {
         if (fc == null) fc = FlopClassifier.infer(b.operation + " " + b.title, b.code);
         if (b.flops.isEmpty() && b.flopsLine == 0) problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " has no FLOPs"));
         if (b.read.isEmpty() && b.readLine == 0) problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " has no memory access (Read/Write)"));
-        kernels.add(new Kernel(b.lines, b.title, b.phase, b.code, type, b.operation, analysis, fc,
-                sum(b.flops), sum(b.read), sum(b.write), b.repeat, optional && unanalysed == null, b.justification.toString().strip(), unanalysed));
-        kernelPositions.add(new DocumentPositions.KernelPositions(b.heading, b.flopsLine, b.readLine, b.writeLine, b.repeatLine));
+        boolean perPhase = !b.phaseTerms.isEmpty() || !b.phaseAnalysis.isEmpty();
+        if (perPhase && !"both".equals(b.phaseMode)) {
+            problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " gives formulas per phase without 'Phase: prefill and decode'"));
+        }
+        List<String> phases = "both".equals(b.phaseMode) ? List.of("prefill", "decode") : java.util.Collections.singletonList(b.phaseMode);
+        for (String ph : phases) {
+            String repeat = ph == null ? b.repeat : PhaseWeight.weighted(ph, b.repeat);
+            String text = ph != null && b.phaseAnalysis.containsKey(ph) ? (analysis + " " + b.phaseAnalysis.get(ph)).strip() : analysis;
+            kernels.add(new Kernel(b.lines, b.title, b.phase, b.code, type, b.operation, text, fc,
+                    sum(plus(b.flops, b, "flops " + ph)), sum(plus(b.read, b, "read " + ph)), sum(plus(b.write, b, "write " + ph)), repeat,
+                    optional && unanalysed == null, b.justification.toString().strip(), unanalysed));
+            kernelPositions.add(new DocumentPositions.KernelPositions(b.heading, b.flopsLine, b.readLine, b.writeLine, b.repeatLine));
+        }
+    }
+
+    /** The terms every phase shares and those of one phase. */
+    private static List<String> plus(List<String> common, KernelBuilder b, String key) {
+        List<String> own = b.phaseTerms.get(key);
+        if (own == null) return common;
+        List<String> all = new ArrayList<>(common);
+        all.addAll(own);
+        return all;
     }
 
     private static String sum(List<String> terms) {

@@ -69,7 +69,10 @@ public final class MarkdownWriter {
         sb.append("## Line-by-Line Computational Analysis\n");
         String phase = null;
         List<Kernel> ks = a.kernels();
+        java.util.Map<Integer, Integer> partner = PhaseWeight.decodeTwins(ks);
+        java.util.Set<Integer> paired = new java.util.HashSet<>(partner.values());
         for (int i = 0; i < ks.size(); i++) {
+            if (paired.contains(i)) continue;
             Kernel k = ks.get(i);
             if (!Objects.equals(phase, k.phase()) && !k.phase().isEmpty()) {
                 sb.append("\n### ").append(k.phase()).append('\n');
@@ -81,6 +84,8 @@ public final class MarkdownWriter {
             if (j > i) {
                 writeNoKernels(sb, ks.subList(i, j + 1));
                 i = j;
+            } else if (partner.containsKey(i)) {
+                writePair(sb, k, ks.get(partner.get(i)));
             } else {
                 writeKernel(sb, k);
             }
@@ -126,29 +131,101 @@ public final class MarkdownWriter {
         sb.append(fence).append("python\n").append(code).append('\n').append(fence).append('\n');
     }
 
-    private static void writeKernel(StringBuilder sb, Kernel k) {
+    private static void writeHeader(StringBuilder sb, Kernel k) {
         sb.append("\n**Line ").append(k.lines());
         if (!k.title().isEmpty()) sb.append(": ").append(k.title());
         sb.append("**\n");
         writeCode(sb, k.code());
         sb.append("- **Kernel Type**: ").append(k.type().label()).append('\n');
         sb.append("- **Operation**: ").append(k.operation()).append('\n');
-        String[] analysis = k.analysis().split("\n", -1);
-        sb.append("- **Analysis**: ").append(analysis[0]).append('\n');
+    }
+
+    private static void writeAnalysis(StringBuilder sb, String text, String indent) {
+        String[] analysis = text.split("\n", -1);
+        sb.append(analysis[0]).append('\n');
         for (int i = 1; i < analysis.length; i++) {
             String l = analysis[i];
-            if (l.startsWith("- ")) sb.append("  - ").append(l.substring(2)).append('\n');
+            if (l.startsWith("- ")) sb.append(indent).append("  - ").append(l.substring(2)).append('\n');
             else if (!l.isBlank()) sb.append(l).append('\n');
         }
-        sb.append("- **FLOPs**: ").append(k.flops()).append('\n');
-        sb.append("- **FLOP Class**: ").append(k.flopClass().label()).append('\n');
-        sb.append("- **Memory Access**:\n");
-        sb.append("  - Read: ").append(k.read()).append('\n');
-        sb.append("  - Write: ").append(k.write()).append('\n');
-        if (k.repeat() != null) sb.append("- **Repeat**: ").append(k.repeat()).append('\n');
+    }
+
+    /** A composite kernel's reference stands for its FLOPs, reads and writes alike: written once under Memory Access. */
+    private static boolean oneReference(Kernel k) {
+        return k.type() == KernelType.COMPOSITE && k.flops().equals(k.read()) && k.flops().equals(k.write());
+    }
+
+    private static void writeTail(StringBuilder sb, Kernel k, String repeat) {
+        if (repeat != null) sb.append("- **Repeat**: ").append(repeat).append('\n');
         if (k.isUnanalysed()) sb.append("- **Status**: unanalysed: ").append(k.unanalysed()).append('\n');
         else if (k.optional()) sb.append("- **Status**: skipped for standard inference\n");
         else if (SKIP_WORDS.matcher(k.analysis()).find()) sb.append("- **Status**: counted\n");
         if (!k.justification().isEmpty()) sb.append('\n').append(k.justification()).append('\n');
+    }
+
+    private static void writeKernel(StringBuilder sb, Kernel k) {
+        writeHeader(sb, k);
+        sb.append("- **Analysis**: ");
+        writeAnalysis(sb, k.analysis(), "");
+        PhaseWeight w = PhaseWeight.parse(k.repeat());
+        if (w != null) sb.append("- **Phase**: ").append(w.phase()).append(" only\n");
+        sb.append("- **FLOPs**: ").append(k.flops()).append('\n');
+        sb.append("- **FLOP Class**: ").append(k.flopClass().label()).append('\n');
+        if (oneReference(k)) {
+            sb.append("- **Memory Access**: ").append(k.read()).append('\n');
+        } else {
+            sb.append("- **Memory Access**:\n");
+            sb.append("  - Read: ").append(k.read()).append('\n');
+            sb.append("  - Write: ").append(k.write()).append('\n');
+        }
+        writeTail(sb, k, w == null ? k.repeat() : w.inner());
+    }
+
+    /** One line's kernel in both phases with different sizes: each formula for prefill and for decode, side by side. */
+    private static void writePair(StringBuilder sb, Kernel p, Kernel d) {
+        writeHeader(sb, p);
+        if (p.analysis().equals(d.analysis())) {
+            sb.append("- **Analysis**: ");
+            writeAnalysis(sb, p.analysis(), "");
+        } else {
+            sb.append("- **Analysis**:\n  - Prefill: ");
+            writeAnalysis(sb, p.analysis().replace("\n- ", "; ").replace('\n', ' '), "  ");
+            sb.append("  - Decode: ");
+            writeAnalysis(sb, d.analysis().replace("\n- ", "; ").replace('\n', ' '), "  ");
+        }
+        sb.append("- **Phase**: prefill and decode, with different sizes\n");
+        sb.append("- **FLOPs**:\n  - Prefill: ").append(p.flops()).append("\n  - Decode: ").append(d.flops()).append('\n');
+        sb.append("- **FLOP Class**: ").append(p.flopClass().label()).append('\n');
+        sb.append("- **Memory Access**:\n");
+        if (oneReference(p) && oneReference(d)) {
+            sb.append("  - Prefill: ").append(p.read()).append("\n  - Decode: ").append(d.read()).append('\n');
+        } else {
+            sb.append("  - Read, prefill: ").append(p.read()).append("\n  - Read, decode: ").append(d.read()).append('\n');
+            sb.append("  - Write, prefill: ").append(p.write()).append("\n  - Write, decode: ").append(d.write()).append('\n');
+        }
+        String merged = mergedJustification(p.justification(), d.justification());
+        writeTail(sb, new Kernel(p.lines(), p.title(), p.phase(), p.code(), p.type(), p.operation(), p.analysis(), p.flopClass(), p.flops(),
+                p.read(), p.write(), p.repeat(), p.optional(), merged, p.unanalysed()), PhaseWeight.parse(p.repeat()).inner());
+    }
+
+    private static final Pattern JUSTIFIED = Pattern.compile("^- `(\\w+) = ([^`]*)`: (.*)$");
+
+    /**
+     * One justification for both phases: an argument bound alike is listed once, one bound differently gives both
+     * values. Justifications that do not line up argument by argument are written one after the other.
+     */
+    public static String mergedJustification(String p, String d) {
+        if (p.isEmpty() || d.isEmpty() || p.equals(d)) return p.isEmpty() ? d : p;
+        String[] a = p.split("\n"), b = d.split("\n");
+        if (a.length != b.length) return p + "\n" + d;
+        StringBuilder sb = new StringBuilder("**Parameter Justification**:");
+        for (int i = 1; i < a.length; i++) {
+            java.util.regex.Matcher x = JUSTIFIED.matcher(a[i]), y = JUSTIFIED.matcher(b[i]);
+            if (!x.matches() || !y.matches() || !x.group(1).equals(y.group(1)) || !x.group(3).equals(y.group(3))) return p + "\n" + d;
+            if (x.group(2).equals(y.group(2))) sb.append('\n').append(a[i]);
+            else sb.append("\n- `").append(x.group(1)).append("`: `").append(x.group(2)).append("` in prefill, `").append(y.group(2))
+                    .append("` in decode: ").append(x.group(3));
+        }
+        return sb.toString();
     }
 }

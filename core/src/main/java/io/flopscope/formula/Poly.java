@@ -165,6 +165,17 @@ public final class Poly {
         return out;
     }
 
+    /** Replaces one atom (a symbol or a function term such as positive(cache_len)) by a polynomial. */
+    public Poly replaceAtom(Atom atom, Poly by) {
+        Poly out = ZERO;
+        for (var e : terms.entrySet()) {
+            Poly term = constant(e.getValue());
+            for (var f : e.getKey().factors().entrySet()) term = term.multiply((f.getKey().equals(atom) ? by : atom(f.getKey())).pow(f.getValue()));
+            out = out.add(term);
+        }
+        return out;
+    }
+
     static Poly applyFn(String name, List<Poly> args) {
         return switch (name) {
             case "floor" -> floor(args.get(0));

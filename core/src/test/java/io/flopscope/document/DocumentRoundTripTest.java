@@ -30,6 +30,38 @@ class DocumentRoundTripTest {
         }
     }
 
+    /**
+     * A two-phase document: a kernel of one phase says so in words, one whose sizes differ is one entry with both
+     * formulas, and each reads back as the weighted kernels it was written from, in the same order.
+     */
+    @Test void phasesAreWrittenSideBySideAndReadBackAsWeights() {
+        String pre = PhaseWeight.weighted("prefill", null), dec = PhaseWeight.weighted("decode", null);
+        Kernel addP = new Kernel(LineRange.of(7), "add", "Forward", "y = x + b", KernelType.BASIC, "element-wise add", "one add per element of [batch_size, seq_len, 8].",
+                FlopClass.VECTOR, "batch_size * seq_len * 8", "2 * a_bytes * batch_size * seq_len * 8", "a_bytes * batch_size * seq_len * 8", pre, false, "");
+        Kernel addD = new Kernel(LineRange.of(7), "add", "Forward", "y = x + b", KernelType.BASIC, "element-wise add", "one add per element of [batch_size, 1, 8].",
+                FlopClass.VECTOR, "batch_size * 8", "2 * a_bytes * batch_size * 8", "a_bytes * batch_size * 8", dec, false, "");
+        Kernel cat = new Kernel(LineRange.of(8), "cat", "Forward", "k = torch.cat([c, k])", KernelType.BASIC, "concatenate (copy)", "copies the cache.",
+                FlopClass.VECTOR, "0", "a_bytes * batch_size * cache_len * 8", "a_bytes * batch_size * (cache_len + 1) * 8", PhaseWeight.weighted("decode", "2"), false, "");
+        ModuleAnalysis a = new ModuleAnalysis("pkg.Mod", new SourceLocation("mod.py", "Mod", 1, null, null), List.of("prefill and decode together"), List.of(),
+                List.of(), List.of(), List.of(addP, addD, cat), "");
+        String md = MarkdownWriter.write(a);
+        assertTrue(md.contains("- **Phase**: prefill and decode, with different sizes\n- **FLOPs**:\n  - Prefill: batch_size * seq_len * 8\n  - Decode: batch_size * 8\n"), md);
+        assertTrue(md.contains("  - Read, decode: 2 * a_bytes * batch_size * 8\n"), md);
+        assertTrue(md.contains("- **Phase**: decode only\n") && md.contains("- **Repeat**: 2\n"), md);
+        assertTrue(!md.contains("positive(cache_len)"), "no weight in the Markdown: " + md);
+        assertEquals(1, md.split("\\*\\*Line 7: add\\*\\*", -1).length - 1, "one entry for both phases");
+        ParsedDocument back = MarkdownReader.read("m.md", md);
+        assertEquals(List.of(), back.problems());
+        assertEquals(a, back.analysis());
+        // a hand-written entry: a term without a phase counts in both
+        String hand = md.replace("  - Read, decode: 2 * a_bytes * batch_size * 8\n", "  - Read, decode: a_bytes * batch_size * 8\n  - Read: a_bytes * batch_size * 8\n");
+        Kernel d = MarkdownReader.read("h.md", hand).analysis().kernels().get(1);
+        assertEquals("a_bytes * batch_size * 8 + a_bytes * batch_size * 8", d.read());
+        assertEquals(dec, d.repeat());
+        String bad = md.replace("- **Phase**: decode only", "- **Phase**: sometimes");
+        assertTrue(MarkdownReader.read("b.md", bad).problems().stream().anyMatch(p -> p.isError() && p.message().contains("Phase must be")));
+    }
+
     /** Golden file: the Markdown written for Linear. Set -Dflopscope.acceptGolden=true to accept a change. */
     @Test void markdownWriterGoldenFile() throws Exception {
         ModuleAnalysis linear = Library.builtIn().analysis("torch.nn.Linear").orElseThrow();

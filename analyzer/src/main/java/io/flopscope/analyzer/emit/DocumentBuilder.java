@@ -25,10 +25,19 @@ public final class DocumentBuilder {
 
     private DocumentBuilder() {}
 
+    private static final java.util.regex.Pattern DIM = java.util.regex.Pattern.compile("^(\\w+)_dim(\\d+)$");
+
+    /** What a parameter of a traced module is: the tracer names an input's sizes {@code NAME_dimI}, the rest are constructor arguments. */
+    static String describe(String param) {
+        java.util.regex.Matcher m = DIM.matcher(param);
+        if (m.matches()) return "size of dimension " + m.group(2) + " of the forward input " + m.group(1) + ", bound by each call";
+        return "constructor argument, bound by the caller with the value its __init__ gives";
+    }
+
     public static ModuleAnalysis build(String className, SourceLocation location, List<String> conditions, List<SkippedBranch> skipped,
                                        List<String> params, List<Entry> entries, List<String> sourceLines, String summary) {
         List<Parameter> ps = new ArrayList<>();
-        for (String p : params) ps.add(new Parameter(p, null, false, "constructor argument, bound by the caller"));
+        for (String p : params) ps.add(new Parameter(p, null, false, describe(p)));
         List<Kernel> kernels = new ArrayList<>();
         for (Entry e : entries) {
             LineRange lines = new LineRange(e.startLine(), Math.max(e.startLine(), e.endLine()));

@@ -129,7 +129,10 @@ public final class LibraryGenerator {
         folders.putIfAbsent(a.className(), a.className().startsWith("transformers.models.") ? familyFolder : "common");
     }
 
-    /** The document as stored: no code, the file relative to the release's src/, the release named. */
+    /**
+     * The document as stored: no code, the file relative to the release's src/, the release named, and a summary of
+     * what the document says by itself (the cumulative forms depend on the callees a lookup picks: --attn, the config).
+     */
     static ModuleAnalysis stored(ModuleAnalysis a, String release, boolean perImplementation) {
         List<Kernel> kernels = new ArrayList<>();
         for (Kernel k : a.kernels()) kernels.add(k.withCode(null));
@@ -144,7 +147,7 @@ public final class LibraryGenerator {
             if (at >= 0) file = file.substring(at + 1);
         }
         return new ModuleAnalysis(a.className(), new SourceLocation(file, s.className(), s.classLine(), s.forward(), s.init()), conditions, a.skipped(),
-                a.parameters(), a.variables(), kernels, a.summary());
+                a.parameters(), a.variables(), kernels, io.flopscope.analyzer.emit.Summaries.intrinsic(a.summary()));
     }
 
     /** The document with the eager attention class renamed to the sdpa one, for comparing the shared classes. */

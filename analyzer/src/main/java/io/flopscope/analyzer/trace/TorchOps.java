@@ -269,7 +269,10 @@ final class TorchOps {
         TensorV out = new TensorV(outShape, resultType(a, b), true);
         Poly bsz = prod(batch);
         basic(f, title, "matmul", FlopClass.MATMUL, Poly.constant(2).multiply(bsz).multiply(m).multiply(k).multiply(n), bytes(x).add(bytes(y)), bytes(out),
-                "GEMM " + ExprText.shape(xs) + " @ " + ExprText.shape(ys) + ": 2·M·N·K per batch, as FlopCounterMode counts it");
+                "GEMM " + ExprText.shape(xs) + " @ " + ExprText.shape(ys) + " → " + ExprText.shape(outShape)
+                        + ": M = " + m.toFormula() + ", K = " + k.toFormula() + ", N = " + n.toFormula()
+                        + (batch.isEmpty() ? "" : ", " + bsz.toFormula() + " batches") + "; 2·M·N·K per batch, as FlopCounterMode counts it;"
+                        + " reads both operands once, writes the result");
         return out;
     }
 

@@ -29,6 +29,28 @@ public record TracedForward(String className, String sourceClass, String module,
         return sb.append(')').toString();
     }
 
+    private static final java.util.regex.Pattern DIM = java.util.regex.Pattern.compile("^(\\w+)_dim(\\d+)$");
+
+    /** A call in words: the callee, the shapes of the inputs its analysis is bound to (from its NAME_dimI arguments). */
+    static String calls(Recorder.Event e) {
+        java.util.Map<String, java.util.TreeMap<Integer, String>> shapes = new java.util.LinkedHashMap<>();
+        if (e.args() != null) {
+            for (var a : e.args().entrySet()) {
+                java.util.regex.Matcher m = DIM.matcher(a.getKey());
+                if (m.matches()) shapes.computeIfAbsent(m.group(1), x -> new java.util.TreeMap<>()).put(Integer.parseInt(m.group(2)), a.getValue().toFormula());
+            }
+        }
+        StringBuilder sb = new StringBuilder("Calls ").append(Interpreter.shortName(e.callee()));
+        List<String> inputs = new ArrayList<>();
+        for (var s : shapes.entrySet()) {
+            // only a complete shape (dimensions 0..n-1) is stated; a partial one would mislead
+            if (s.getValue().firstKey() != 0 || s.getValue().lastKey() != s.getValue().size() - 1) continue;
+            inputs.add(s.getKey() + " of shape [" + String.join(", ", s.getValue().values()) + "]");
+        }
+        if (!inputs.isEmpty()) sb.append(" on ").append(String.join(" and ", inputs));
+        return sb.append("; its cost is that module's analysis").toString();
+    }
+
     static TracedForward of(Recorder r, String sourceClass, String module, List<String> params, java.util.Map<String, List<String>> paramsOf) {
         List<DocumentBuilder.Entry> entries = new ArrayList<>();
         List<Recorder.StmtRecord> stmts = new ArrayList<>(r.stmts.values());
@@ -47,7 +69,7 @@ public record TracedForward(String className, String sourceClass, String module,
                 continue;
             }
             for (Recorder.Event e : s.events) {
-                String analysis = (e.analysis() == null ? (e.composite() ? "Calls " + Interpreter.shortName(e.callee()) + "; its cost is that module's analysis." : "") : e.analysis()) + "." + extra;
+                String analysis = (e.analysis() == null ? (e.composite() ? calls(e) : "") : e.analysis()) + "." + extra;
                 entries.add(new DocumentBuilder.Entry(s.startLine, s.endLine, e.title(), e.operation(), analysis.replace("..", "."), e.flopClass(),
                         e.flops(), e.read(), e.write(), e.composite() ? render(e, paramsOf) : null, e.multiplier(), null));
             }
