@@ -475,9 +475,27 @@ final class TorchOps {
         return out;
     }
 
-    private static Poly bound(Poly p, Poly size) {
-        if (p.isConstant() && p.constantValue().signum() < 0) return size.add(p);
+    /**
+     * A slice bound as an index from the start. A negative bound counts from the end, clamped at 0 as Python does
+     * (x[-n:] of a shorter x keeps all of it): max(size + p, 0). A symbolic bound's sign comes from its terms (sizes
+     * are positive) or from this config's values; a bound of unknown sign is unanalysable, never guessed.
+     */
+    private Poly bound(Poly p, Poly size) {
+        int sign = sign(p);
+        if (sign == 0 && !p.isZero()) throw new Unanalysable("slice bound " + p.toFormula() + " of unknown sign (from the start or from the end?)");
+        if (sign < 0) return Poly.minMax("max", List.of(size.add(p), Poly.ZERO));
         return p;
+    }
+
+    /** The sign of a size expression: -1, 1, or 0 when neither its terms nor this config's values tell. */
+    private int sign(Poly p) {
+        if (p.isConstant()) return p.constantValue().signum();
+        boolean allPos = true, allNeg = true;
+        for (Rational c : p.terms().values()) { if (c.signum() < 0) allPos = false; if (c.signum() > 0) allNeg = false; }
+        if (allNeg) return -1;
+        if (allPos) return 1;
+        Rational v = in.configValue(p);
+        return v == null ? 0 : v.signum();
     }
 
     void setItem(Value target, PyExpr index, Value v, Frame f) {

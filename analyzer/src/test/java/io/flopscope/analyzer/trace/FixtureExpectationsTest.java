@@ -44,7 +44,7 @@ class FixtureExpectationsTest {
 
     static Stream<Arguments> cases() throws Exception {
         List<Arguments> out = new ArrayList<>();
-        for (String[] f : new String[][] {{"minigpt.py", "GPT"}, {"llama_style.py", "Transformer"}, {"object_model.py", "Model"}, {"layer_kinds.py", "Model"}, {"public_idioms.py", "Model"}, {"conv_net.py", "ConvNet"}}) {
+        for (String[] f : new String[][] {{"minigpt.py", "GPT"}, {"llama_style.py", "Transformer"}, {"object_model.py", "Model"}, {"layer_kinds.py", "Model"}, {"public_idioms.py", "Model"}, {"conv_net.py", "ConvNet"}, {"containers_and_slices.py", "Model"}}) {
             Path file = FIXTURES.resolve(f[0]);
             Map<String, Object> config = new LinkedHashMap<>();
             String setup = null;
