@@ -70,7 +70,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                     if (!fmt.equals("md")) Files.writeString(out.resolve(a.className() + ".json"), JsonCodec.write(a));
                 }
             } catch (IOException e) {
-                throw UserError.failed("cannot write to " + out + ": " + e.getMessage());
+                throw UserError.failed("cannot write to " + out + ": " + IoMessages.reason(e));
             }
         }
         err.println("coverage (analysed / traced lines of forward):");

@@ -129,7 +129,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 if (parent != null) Files.createDirectories(parent);
                 Files.writeString(out, json, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw UserError.failed("cannot write " + out + ": " + e.getMessage());
+                throw UserError.failed("cannot write " + out + ": " + IoMessages.reason(e));
             }
             report.printf("%nwrote %s (use it with --hardware %s)%n", out, out);
         }

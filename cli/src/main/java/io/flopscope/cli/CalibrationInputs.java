@@ -60,7 +60,7 @@ final class CalibrationInputs {
             if (Files.isRegularFile(f)) from = CalibratedProfile.calibratedFrom(Files.readString(f, StandardCharsets.UTF_8));
             return new Profile(p, from);
         } catch (IOException e) {
-            throw UserError.failed("cannot read " + spec + ": " + e.getMessage());
+            throw UserError.failed("cannot read " + spec + ": " + IoMessages.reason(e));
         } catch (IllegalArgumentException e) {
             throw Files.isRegularFile(Path.of(spec)) ? UserError.failed(e.getMessage()) : UserError.usage("--hardware " + spec + ": " + e.getMessage());
         }

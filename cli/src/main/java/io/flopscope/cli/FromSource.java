@@ -46,7 +46,7 @@ final class FromSource {
         Library lib = libOpts.buildWithoutImplementation();
         for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.source().file() == null ? a.className() : a.source().file(), DocumentPositions.NONE, false));
         ModelConfig cfg = hf;
-        if (cfg != null) cfg.fillFrom(r.config());
+        if (cfg != null) { cfg.fillFrom(r.config()); cfg.addKnown(r.config().keySet()); }
         if (cfg == null) {
             Map<String, Object> values = new LinkedHashMap<>(r.config());
             values.values().removeIf(v -> !(v == null || v instanceof Number || v instanceof Boolean || v instanceof String));

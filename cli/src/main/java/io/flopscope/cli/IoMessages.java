@@ -14,6 +14,7 @@ final class IoMessages {
     private IoMessages() {}
 
     static String reason(IOException e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) return "not valid JSON: " + io.flopscope.evaluate.JsonTrees.describe(e);
         if (e instanceof NoSuchFileException) return "no such file or directory";
         if (e instanceof AccessDeniedException) return "permission denied";
         if (e instanceof NotDirectoryException) return "not a directory";

@@ -12,6 +12,15 @@ import picocli.CommandLine.Option;
 
 /** --library DIR... and --attn: which analyses compose a model. */
 final class LibraryOptions {
+    private static boolean validJson(String text) {
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Option(names = "--library", paramLabel = "DIR", description = "Add or override analyses from a folder of .md/.json documents (repeatable).")
     List<Path> libraries = new ArrayList<>();
 
@@ -33,13 +42,21 @@ final class LibraryOptions {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path f : files.filter(x -> x.toString().endsWith(".md") || x.toString().endsWith(".json")).sorted().toList()) {
                     String text = Files.readString(f, StandardCharsets.UTF_8);
-                    // a folder may hold other JSON (a config.json): only our analysis format is read
-                    if (f.toString().endsWith(".json") && !text.contains(io.flopscope.document.JsonCodec.FORMAT)) continue;
+                    // a folder may hold other JSON (a config.json) and notes: only our analysis formats are read
+                    if (f.toString().endsWith(".json") && !text.contains(io.flopscope.document.JsonCodec.FORMAT) && validJson(text)) continue;
+                    if (f.toString().endsWith(".md") && !text.contains("Cost Analysis")) continue;
                     lib.addDocument(f.toString(), text, false);
                 }
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw UserError.failed("--library " + dir + ": a document is not UTF-8 text");
             } catch (IOException e) {
-                throw UserError.failed("cannot read " + dir + ": " + e.getMessage());
+                throw UserError.failed("cannot read " + dir + ": " + IoMessages.reason(e));
             }
+        }
+        if (!lib.unreadable().isEmpty()) {
+            var d = lib.unreadable().get(0);
+            throw UserError.failed(d.file() + (d.line() > 0 ? ":" + d.line() : "") + ": error: " + d.message()
+                    + " (a --library document that cannot be read leaves unknown what it would override)");
         }
         return lib;
     }

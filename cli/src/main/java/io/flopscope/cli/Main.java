@@ -50,8 +50,16 @@ public final class Main implements Runnable {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
-        CostCommand fast = args.length > 0 && args[0].equals("cost") ? FastCost.parse(args) : null;
-        int code = fast != null ? execute(fast, o, e) : Picocli.execute(args, o, e);
+        int code;
+        try {
+            CostCommand fast = args.length > 0 && args[0].equals("cost") ? FastCost.parse(args) : null;
+            code = fast != null ? execute(fast, o, e) : Picocli.execute(args, o, e);
+        } catch (StackOverflowError | OutOfMemoryError x) {
+            // the last line of defence: parsers and the resolver limit depth themselves; this names what gave way
+            e.println("flopscope: error: the input is too deeply nested or too large to process ("
+                    + (x instanceof StackOverflowError ? "stack exhausted" : "out of memory") + "); args: " + String.join(" ", args));
+            code = ExitCodes.ERRORS;
+        }
         o.flush();
         e.flush();
         return code;
@@ -94,7 +102,7 @@ public final class Main implements Runnable {
         }
 
         static RuntimeException missingCommand(CommandSpec spec) {
-            return new CommandLine.ParameterException(spec.commandLine(), "missing command: cost, formula, validate or models");
+            return new CommandLine.ParameterException(spec.commandLine(), "missing command: one of " + String.join(", ", Commands.ALL.keySet()));
         }
     }
 

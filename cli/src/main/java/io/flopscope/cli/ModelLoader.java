@@ -182,7 +182,7 @@ final class ModelLoader {
                     }
                 }
             } catch (IOException e) {
-                throw UserError.failed("cannot read " + snapshots + ": " + e.getMessage());
+                throw UserError.failed("cannot read " + snapshots + ": " + IoMessages.reason(e));
             }
         }
         if (newest == null) {
@@ -196,7 +196,7 @@ final class ModelLoader {
         try {
             return ModelConfig.parse(name, Files.readString(p, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw UserError.failed("cannot read " + p + ": " + e.getMessage());
+            throw UserError.failed("cannot read " + p + ": " + IoMessages.reason(e));
         } catch (IllegalArgumentException e) {
             throw UserError.failed(e.getMessage());
         }

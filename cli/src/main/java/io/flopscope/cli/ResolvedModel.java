@@ -60,14 +60,42 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
             throw UserError.failed("no analysis for " + root + (library.similar(root).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(root)) + "?)")
                     + "; add one with --library DIR");
         }
+        List<String> invalid = io.flopscope.evaluate.ConfigValidation.problems(config);
+        if (!invalid.isEmpty()) {
+            for (int i = 1; i < invalid.size(); i++) err.println("flopscope: error: " + invalid.get(i));
+            throw UserError.failed(invalid.get(0));
+        }
         ConfigConditions.selectVariants(library, config);
         for (Diagnostic d : library.problems()) if (d.isError()) err.println(d);
         Resolver.Resolution r = new Resolver(library, causal).resolve(root);
         for (Diagnostic d : r.diagnostics()) err.println(d);
         for (Diagnostic d : ConfigConditions.check(r.root(), library, config)) err.println(d);
+        checkSetKeys(config, r);
         // an analysis traced without a cache says so ("prefill: no KV cache ...")
         boolean prefillOnly = library.analysis(root).map(a -> a.conditions().stream().anyMatch(c -> c.startsWith("prefill:"))).orElse(false);
         return new ResolvedModel(config, root, r, prefillOnly);
+    }
+
+    /**
+     * Every --set key must name something: a field of the config (its config.json, its family's defaults, the names
+     * its attribute_map maps, the fields a source analysis read) or a config value the analyses use. A key nothing
+     * reads would change nothing: refused, with the closest names.
+     */
+    static void checkSetKeys(ModelConfig config, Resolver.Resolution r) {
+        if (config.userSets().isEmpty()) return;
+        java.util.Set<String> known = new java.util.TreeSet<>(config.knownFields());
+        if (config.experts().isPresent()) known.add(ModelConfig.EXPERTS_HIT);
+        if (r.root() != null) {
+            var c = r.root().cumulative();
+            for (Poly p : List.of(c.matmulFlops(), c.vectorFlops(), c.bytesRead(), c.bytesWritten())) {
+                for (String s : p.symbols()) if (s.startsWith("config.")) known.add(s.substring(7));
+            }
+        }
+        for (String k : config.userSets()) {
+            if (!known.contains(k)) {
+                throw UserError.usage("--set " + k + ": no field of " + config.name() + "'s config and no analysis reads it" + io.flopscope.diag.Suggestions.hint(k, known));
+            }
+        }
     }
 
     /**

@@ -144,7 +144,10 @@ final class ScenarioOptions {
         // in decode without --cache, the call follows a prompt of --seq tokens
         long c = cacheOf(p, seq, cache);
         Dtype d = dtype == null ? config.torchDtype().orElse(Dtype.FP32) : parseDtype("--dtype", dtype);
-        if (d == Dtype.INT4 || d == Dtype.INT8) throw UserError.usage("--dtype " + dtype + ": activations cannot be integer; use --weight-dtype for quantised weights");
+        // one rule for every command (generate and memory check the same): activations are fp32, bf16 or fp16
+        if (d == Dtype.INT4 || d == Dtype.INT8 || d == Dtype.FP8 || d == Dtype.TF32) {
+            throw UserError.usage("--dtype " + dtype + ": activations must be fp32, bf16 or fp16; use --weight-dtype for quantised weights (and --tf32 for TF32 matmuls)");
+        }
         Dtype w = weightDtype == null ? d : parseDtype("--weight-dtype", weightDtype);
         var max = maxPositions(config);
         if (max.isPresent() && max.get().num().longValue() < s + c) {

@@ -87,7 +87,7 @@ final class ShowCommand implements Callable<Integer> {
                     try {
                         filled = SourceCode.fill(a, Files.readAllLines(f, StandardCharsets.UTF_8));
                     } catch (IOException e) {
-                        throw UserError.failed("cannot read " + f + ": " + e.getMessage());
+                        throw UserError.failed("cannot read " + f + ": " + IoMessages.reason(e));
                     }
                     if (filled.mismatch().isPresent()) {
                         ok = false;

@@ -52,7 +52,7 @@ final class SourceOptions {
             n.fields().forEachRemaining(e -> out.put(e.getKey(), scalar(e.getValue())));
             return out;
         } catch (IOException e) {
-            throw UserError.failed("cannot read " + p + ": " + e.getMessage().lines().findFirst().orElse(""));
+            throw UserError.failed("cannot read " + p + ": " + IoMessages.reason(e));
         }
     }
 
@@ -80,7 +80,13 @@ final class SourceOptions {
             Object val;
             if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) val = Boolean.parseBoolean(v.toLowerCase());
             else if (v.equalsIgnoreCase("none") || v.equalsIgnoreCase("null")) val = null;
-            else if (v.matches("-?\\d+")) val = Long.parseLong(v);
+            else if (v.matches("-?\\d+")) {
+                try {
+                    val = Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    throw UserError.usage("--set " + s + ": " + v + " is too large for a size");
+                }
+            }
             else if (v.matches("-?\\d*\\.\\d+([eE]-?\\d+)?|-?\\d+[eE]-?\\d+")) val = Double.parseDouble(v);
             else val = v;
             out.put(k, val);
@@ -94,11 +100,26 @@ final class SourceOptions {
      */
     ModelConfig applyTo(ModelConfig config) {
         if (config == null) return null;
-        for (var e : parsedSets().entrySet()) {
+        // --config's values override the model's, as they override a config class's defaults in a source analysis
+        for (var e : readConfig(this.config).entrySet()) {
             Object v = e.getValue();
+            if (io.flopscope.evaluate.ConfigValidation.isSize(e.getKey()) && (v instanceof String || v instanceof Boolean)) {
+                throw UserError.failed(this.config + ": config field " + e.getKey() + " is " + v + ": a size must be an integer");
+            }
             if (v instanceof Long l) config.override(e.getKey(), Rational.of(l));
             else if (v instanceof Double d) config.override(e.getKey(), Rational.parse(java.math.BigDecimal.valueOf(d).toPlainString()));
-            else if (v instanceof Boolean b) config.override(e.getKey(), b ? Rational.ONE : Rational.ZERO);
+        }
+        for (var e : parsedSets().entrySet()) {
+            Object v = e.getValue();
+            String k = e.getKey();
+            // a size takes a whole number; text, a truth value or None there is a mistake, never a silent no-op
+            if (io.flopscope.evaluate.ConfigValidation.isSize(k) && v != null && !(v instanceof Long) && !(v instanceof Double)) {
+                throw UserError.usage("--set " + k + "=" + v + ": " + k + " is a size: give a whole number");
+            }
+            if (v instanceof Long l) config.set(k, Rational.of(l));
+            else if (v instanceof Double d) config.set(k, Rational.parse(java.math.BigDecimal.valueOf(d).toPlainString()));
+            else if (v instanceof Boolean b) config.set(k, b ? Rational.ONE : Rational.ZERO);
+            else config.markSet(k);
         }
         return config;
     }

@@ -51,7 +51,7 @@ final class Sweep {
         try {
             Files.writeString(file, report, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw UserError.failed("cannot write " + file + ": " + e.getMessage());
+            throw UserError.failed("cannot write " + file + ": " + IoMessages.reason(e));
         }
         err.println("flopscope: wrote " + file);
     }

@@ -147,7 +147,7 @@ class CliTest {
         Files.writeString(cfg, "{\"model_type\": \"gpt2\", \"architectures\": [\"GPT2LMHeadModel\"], \"n_embd\": \"wide\"}");
         r = run("cost", dir.toString());
         assertEquals(1, r.code(), r.out() + r.err());
-        assertTrue(r.err().contains("config field 'n_embd' is not a number"), r.err());
+        assertTrue(r.err().contains("config field n_embd is \"wide\": a size must be an integer"), r.err());
 
         Files.writeString(cfg, "{not json");
         r = run("cost", cfg.toString());

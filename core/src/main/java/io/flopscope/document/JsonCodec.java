@@ -91,7 +91,7 @@ public final class JsonCodec {
         try {
             o = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr());
+            throw new IllegalArgumentException("not JSON: " + io.flopscope.evaluate.JsonTrees.describe(e));
         }
         if (o == null || !o.isObject()) throw new IllegalArgumentException("expected a JSON object");
         JsonNode src = o.path("source");

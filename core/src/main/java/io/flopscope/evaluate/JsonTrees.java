@@ -48,6 +48,21 @@ public final class JsonTrees {
      * The tree as Jackson's default pretty printer writes it ({@code "key" : value}, two spaces a level, arrays on one
      * line as {@code [ 1, 2 ]}), for the reports ({@code report.JsonOutput}), without starting an ObjectMapper.
      */
+    /**
+     * A JSON syntax error in a user's words: what was wrong and where (line and column), without the parser's
+     * internals (its class names, "[Source: ...]").
+     */
+    public static String describe(IOException e) {
+        String what = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        if (what == null) what = "syntax error";
+        what = what.lines().findFirst().orElse("syntax error").replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\][^)]*\\)", "")
+                .replaceAll("\\s*\\[Source:[^\\]]*\\]", "").replaceAll("\\s*\\(code \\d+\\)", "").strip();
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null && j.getLocation().getLineNr() > 0) {
+            what += " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+        }
+        return what;
+    }
+
     public static String writeIndented(JsonNode n) {
         StringBuilder sb = new StringBuilder(4096);
         print(n, 0, sb);

@@ -31,6 +31,8 @@ public final class ModelConfig {
     private final JsonNode defaults;
     private final String modelingModule;
     private final Map<String, Rational> overrides = new LinkedHashMap<>();
+    private final Set<String> userSets = new java.util.LinkedHashSet<>();
+    private final Set<String> alsoKnown = new java.util.TreeSet<>();
 
     private final JsonNode family;
 
@@ -57,7 +59,7 @@ public final class ModelConfig {
         try {
             n = JsonTrees.parse(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException(name + ": not a valid config.json: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException(name + ": not a valid config.json: " + JsonTrees.describe(e));
         }
         if (n == null || !n.isObject()) throw new IllegalArgumentException(name + ": a config.json must hold a JSON object");
         return new ModelConfig(name, n);
@@ -117,8 +119,36 @@ public final class ModelConfig {
         }
     }
 
-    /** Sets a field from the command line (--set key=value). */
+    /** Sets a field's value over the config.json's and the defaults' (source values, --set). */
     public void override(String key, Rational value) { overrides.put(key, value); }
+
+    /** Sets a field from the command line (--set key=value), remembered as the user's: checked and named as such. */
+    public void set(String key, Rational value) { overrides.put(key, value); userSets.add(key); }
+
+    /** Records a --set key whose value is not a number (text steering a source analysis), for the key check. */
+    public void markSet(String key) { userSets.add(key); }
+
+    /** Fields the model's source has (its config class's), also valid --set keys. */
+    public void addKnown(java.util.Collection<String> fields) { alsoKnown.addAll(fields); }
+
+    /** The keys given with --set, in order. */
+    public Set<String> userSets() { return java.util.Collections.unmodifiableSet(userSets); }
+
+    /** The values set over the config.json's (source values and --set), by field. */
+    public Map<String, Rational> overrides() { return java.util.Collections.unmodifiableMap(overrides); }
+
+    /** Every field this config names: its config.json, its family's defaults and the names its attribute_map maps. */
+    public Set<String> knownFields() {
+        Set<String> out = new java.util.TreeSet<>();
+        raw.fieldNames().forEachRemaining(out::add);
+        defaults.fieldNames().forEachRemaining(out::add);
+        out.addAll(aliases.keySet());
+        out.addAll(aliases.values());
+        out.addAll(overrides.keySet());
+        out.addAll(alsoKnown);
+        out.removeAll(userSets.stream().filter(k -> !raw.has(k) && !defaults.has(k) && !aliases.containsKey(k) && !aliases.containsValue(k) && !alsoKnown.contains(k)).toList());
+        return out;
+    }
 
     /** The numeric value of config.&lt;field&gt;, following aliases and defaults; empty when absent everywhere. */
     public Optional<Rational> value(String field) { return value(field, new HashSet<>()); }

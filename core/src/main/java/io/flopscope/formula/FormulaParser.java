@@ -19,8 +19,13 @@ import java.util.Set;
 public final class FormulaParser {
     public static final Set<String> FUNCTIONS = Set.of("min", "max", "ceil", "floor", "ceil_div", "attn_pairs", "positive");
 
+    /** Deeper nesting or longer chains are refused: the tree is walked recursively, and no real formula comes near. */
+    static final int MAX_DEPTH = 200, MAX_TERMS = 1_000;
+
     private final String src;
     private int pos;
+    private int depth;
+    private int terms;
 
     private FormulaParser(String src) { this.src = src; }
 
@@ -68,6 +73,16 @@ public final class FormulaParser {
     private Expr unary() throws FormulaSyntaxError {
         skipWs();
         int at = pos;
+        if (++terms > MAX_TERMS) throw new FormulaSyntaxError(at, "the formula has more than " + MAX_TERMS + " terms");
+        if (++depth > MAX_DEPTH) throw new FormulaSyntaxError(at, "the formula nests deeper than " + MAX_DEPTH + " levels");
+        try {
+            return unaryAt(at);
+        } finally {
+            depth--;
+        }
+    }
+
+    private Expr unaryAt(int at) throws FormulaSyntaxError {
         if (peekMinus()) { pos++; return new Expr.Neg(unary(), at); }
         if (eat("+")) return unary();
         return power();

@@ -33,6 +33,19 @@ public final class SymbolicEvaluator {
     }
 
     private Poly binary(Expr.Binary b) throws SymbolicException {
+        if (b.op() == Expr.Op.ADD || b.op() == Expr.Op.SUB) {
+            // a long sum is a left-deep chain: walked in a loop, not one stack frame per term
+            java.util.ArrayDeque<Expr.Binary> chain = new java.util.ArrayDeque<>();
+            Expr cur = b;
+            while (cur instanceof Expr.Binary x && (x.op() == Expr.Op.ADD || x.op() == Expr.Op.SUB)) { chain.push(x); cur = x.left(); }
+            Poly acc = eval(cur);
+            while (!chain.isEmpty()) {
+                Expr.Binary x = chain.pop();
+                Poly r = eval(x.right());
+                acc = x.op() == Expr.Op.ADD ? acc.add(r) : acc.subtract(r);
+            }
+            return acc;
+        }
         Poly l = eval(b.left());
         Poly r = eval(b.right());
         return switch (b.op()) {

@@ -125,22 +125,44 @@ public final class Library {
 
     public static Library empty() { return new Library(); }
 
-    /** Adds a Markdown (.md) or JSON (.json) document; problems are collected, not thrown. */
+    /**
+     * Adds a Markdown (.md) or JSON (.json) document; problems are collected, not thrown. A document with an error is
+     * kept as broken: what refers to its class is unknown, with the error (never its cost with a term dropped). One
+     * that cannot be read at all is listed by {@link #unreadable()}.
+     */
     public void addDocument(String file, String text, boolean builtIn) {
         if (file.endsWith(".json")) {
             try {
                 add(new LibraryEntry(JsonCodec.read(text), file, DocumentPositions.NONE, builtIn));
             } catch (IllegalArgumentException e) {
-                problems.add(Diagnostic.error(file, 0, e.getMessage()));
+                Diagnostic d = Diagnostic.error(file, 0, e.getMessage());
+                problems.add(d);
+                unreadable.add(d);
             }
             return;
         }
         ParsedDocument d = MarkdownReader.read(file, text);
         problems.addAll(d.problems());
-        if (d.analysis() != null) add(new LibraryEntry(d.analysis(), file, d.positions(), builtIn));
+        Diagnostic firstError = d.problems().stream().filter(Diagnostic::isError).findFirst().orElse(null);
+        if (d.analysis() == null) {
+            if (firstError != null) unreadable.add(firstError);
+            return;
+        }
+        add(new LibraryEntry(d.analysis(), file, d.positions(), builtIn));
+        if (firstError != null) broken.put(d.analysis().className(), firstError);
     }
 
+    private final Map<String, Diagnostic> broken = new java.util.HashMap<>();
+    private final List<Diagnostic> unreadable = new ArrayList<>();
+
+    /** The first error of the document that analyses this class, if it has one. */
+    public Optional<Diagnostic> brokenDocument(String className) { return Optional.ofNullable(broken.get(canonical(className))); }
+
+    /** Documents that gave no analysis at all (not JSON, no title): what they would have overridden is unknown. */
+    public List<Diagnostic> unreadable() { return List.copyOf(unreadable); }
+
     public void add(LibraryEntry e) {
+        broken.remove(e.analysis().className());
         pending.remove(e.analysis().className());
         variants.remove(e.analysis().className());
         entries.put(e.analysis().className(), e);

@@ -103,8 +103,9 @@ public final class GenerationReport {
                 m.batch(), m.finalLength(), Units.si(m.kvBytesPerToken(), "B")));
         sb.append(String.format(Locale.ROOT, "%-22s %12s%s   largest kernel: %s%n", "peak activations (est.)", Units.si(m.activationsPerDevice(), "B"), per, m.activationKernel()));
         double cap = m.capacityBytes();
-        sb.append(String.format(Locale.ROOT, "%-22s %12s   of %s (%.1f%%): %s%n", "total per device", Units.si(m.totalPerDevice(), "B"),
-                Units.si(cap, "B"), 100 * m.totalPerDevice().doubleValue() / cap, m.fits() ? "fits" : "DOES NOT FIT"));
+        // the card's capacity as `hardware` states it (GiB, the binary size DRAM has), its bytes in SI beside it
+        sb.append(String.format(Locale.ROOT, "%-22s %12s   of %.1f GiB = %s (%.1f%%): %s%n", "total per device", Units.si(m.totalPerDevice(), "B"),
+                cap / (1L << 30), Units.si(cap, "B"), 100 * m.totalPerDevice().doubleValue() / cap, m.fits() ? "fits" : "DOES NOT FIT"));
     }
 
     public static ObjectNode memoryNode(MemoryFootprint.Footprint m) {

@@ -224,7 +224,7 @@ public record HardwareProfile(
         try {
             n = MAPPER.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException(source + ": not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new IllegalArgumentException(source + ": not valid JSON: " + io.flopscope.evaluate.JsonTrees.describe(e));
         }
         if (n == null || !n.isObject()) throw new IllegalArgumentException(source + ": a hardware profile must be a JSON object");
         try {

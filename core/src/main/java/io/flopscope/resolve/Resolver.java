@@ -52,6 +52,9 @@ public final class Resolver {
     }
 
     /** Resolves a root module with no arguments (its parameters take their defaults). */
+    /** The deepest chain of module references resolved; real models nest a few dozen levels at most. */
+    static final int MAX_DEPTH = 256;
+
     public Resolution resolve(String className) {
         CostNode root = node(className, Map.of(), null, 0);
         return new Resolution(root, List.copyOf(diagnostics));
@@ -86,6 +89,19 @@ public final class Resolver {
             List<String> path = new ArrayList<>(stack);
             java.util.Collections.reverse(path); // the deque iterates from its top
             String reason = "cycle: " + String.join(" -> ", path.subList(path.indexOf(canonical), path.size())) + " -> " + canonical;
+            diagnostics.add(Diagnostic.error(callerFile, callerLine, reason));
+            return unknownNode(className, callerFile, callerLine, reason);
+        }
+        var broken = library.brokenDocument(canonical);
+        if (broken.isPresent()) {
+            Diagnostic b = broken.get();
+            String reason = "the analysis of " + className + " has an error: " + b.file() + ":" + b.line() + ": " + b.message();
+            diagnostics.add(Diagnostic.error(callerFile, callerLine, reason));
+            return unknownNode(className, b.file(), b.line(), reason);
+        }
+        if (stack.size() >= MAX_DEPTH) {
+            // resolution recurses per reference; a chain this deep is a generated or broken library, not a model
+            String reason = "module references nest deeper than " + MAX_DEPTH + " levels at " + className;
             diagnostics.add(Diagnostic.error(callerFile, callerLine, reason));
             return unknownNode(className, callerFile, callerLine, reason);
         }

@@ -177,7 +177,8 @@ public final class Interpreter {
     }
 
     private static void topo(String c, Map<String, java.util.Set<String>> callees, java.util.Set<String> done, List<String> order) {
-        if (!done.add(c)) return;
+        // a call whose callee was never traced (its trace failed first) has no document: the resolver reports it
+        if (!callees.containsKey(c) || !done.add(c)) return;
         for (String d : callees.getOrDefault(c, java.util.Set.of())) topo(d, callees, done, order);
         order.add(c);
     }
