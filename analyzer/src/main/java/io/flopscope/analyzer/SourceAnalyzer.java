@@ -211,7 +211,7 @@ public final class SourceAnalyzer {
             SourceLocation loc = new SourceLocation(src.documentFile(file), Interpreter_shortName(t.sourceClass()), classLine, fwd, init);
             ModuleAnalysis built = DocumentBuilder.build(t.className(), loc, conditions, skipped, t.params(), t.entries(),
                     mod.map(PyModule::lines).orElse(List.of()), summary);
-            docs.add(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span()));
+            docs.add(withInputs(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span()), t.inputs()));
             cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
         }
         return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()));
@@ -269,12 +269,32 @@ public final class SourceAnalyzer {
         return new Result(r.rootClass(), Summaries.complete(r.documents(), r.rootClass(), r.config()), r.coverage(), r.diagnostics(), r.config());
     }
 
+    /**
+     * The forward's tensor inputs first in the Variable and Shape Definitions, with their shapes and element types. An
+     * input named like a parameter or a global (never seen) is left out: a described name must not shadow a bound one.
+     */
+    static final String FORWARD_INPUT = "forward input of shape";
+
+    private static ModuleAnalysis withInputs(ModuleAnalysis a, Map<String, String> inputs) {
+        if (inputs.isEmpty()) return a;
+        java.util.Set<String> taken = new java.util.HashSet<>(GLOBALS.keySet());
+        if (a.parameters() != null) for (var p : a.parameters()) taken.add(p.name());
+        for (var v : a.variables()) taken.add(v.name());
+        List<io.flopscope.document.Variable> vars = new ArrayList<>();
+        for (var e : inputs.entrySet()) if (!taken.contains(e.getKey())) vars.add(new io.flopscope.document.Variable(e.getKey(), null, e.getValue()));
+        vars.addAll(a.variables());
+        return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), vars, a.kernels(), a.summary());
+    }
+
     /** The merged document's variables: both phases' config fields, and every scenario name its formulas now use. */
     private static ModuleAnalysis withVariablesOf(ModuleAnalysis merged, ModuleAnalysis p, ModuleAnalysis d) {
         Map<String, io.flopscope.document.Variable> byName = new java.util.TreeMap<>();
         for (ModuleAnalysis x : new ModuleAnalysis[] {p, d}) if (x != null) for (var v : x.variables()) byName.putIfAbsent(v.name(), v);
         ModuleAnalysis scanned = withVariables(merged, List.of(), null);
         List<io.flopscope.document.Variable> vars = new ArrayList<>();
+        // the forward's inputs as prefill receives them (a decode step has seq_len = 1), then what the formulas use
+        ModuleAnalysis first = p != null ? p : d;
+        for (var v : first.variables()) if (v.formula() == null && v.description().startsWith(FORWARD_INPUT)) vars.add(v);
         for (var v : scanned.variables()) vars.add(byName.getOrDefault(v.name(), v));
         return new ModuleAnalysis(merged.className(), merged.source(), merged.conditions(), merged.skipped(), merged.parameters(), vars, merged.kernels(), merged.summary());
     }

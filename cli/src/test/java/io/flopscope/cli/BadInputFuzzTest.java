@@ -50,7 +50,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * exception it did not plan for, a stack overflow or a hang.
  *
  * <p>Each try checks a batch of inputs. `.ci/run` runs jqwik's default tries (100, about 3,500 inputs); the Maven profile
- * {@code fuzz} runs 3,000 tries (over 10⁵ inputs): {@code mvn -B -Pfuzz -pl cli -am test}. The count is printed at the end.
+ * {@code fuzz} runs 3,500 tries (112,060 inputs): {@code mvn -B -Pfuzz -pl cli -am test}. The count is printed at the end.
  */
 class BadInputFuzzTest {
     static final AtomicLong INPUTS = new AtomicLong();

@@ -157,6 +157,22 @@ class BadInputsTest {
         assertTrue(run("hardware", "h100").out().contains("80.0 GiB"));
     }
 
+    /** Qwen3 from transformers 4.57's source: its RMSNorm is called at two shapes, each charged its own (the issue saw 172 GFLOP and 384 GB). */
+    @Test void qwen3FromOlderSourceAgreesWithTheBuiltInLibrary() throws Exception {
+        Path src = Path.of("../.corpus/transformers-4.57.6/src");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(src), "skipped: " + src + " is absent (tools/fetch-corpus.sh)");
+        var built = CliTest.JSON.readTree(run("cost", "Qwen3-8B", "--seq", "128", "--format", "json").out()).get("totals");
+        CliTest.Run r = run("cost", "Qwen3-8B", "--source", src.toString(), "--seq", "128", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        var fromSource = CliTest.JSON.readTree(r.out()).get("totals");
+        assertEquals(built.get("matmul_flops").asLong(), fromSource.get("matmul_flops").asLong());
+        for (String k : List.of("vector_flops", "bytes_read", "bytes_written")) {
+            double a = built.get(k).asDouble(), b = fromSource.get(k).asDouble();
+            assertTrue(Math.abs(a - b) <= 0.01 * a, k + ": built-in " + a + ", from 4.57 source " + b);
+        }
+        assertTrue(fromSource.get("vector_flops").asLong() < 1_000_000_000L, fromSource.toString());
+    }
+
     static String write(String json) {
         try {
             Path p = Files.createTempFile("config", ".json");

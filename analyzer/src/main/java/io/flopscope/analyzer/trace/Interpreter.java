@@ -97,6 +97,7 @@ public final class Interpreter {
                 if (any && same && common.symbols().stream().allMatch(Interpreter::isGlobalSymbol)) subst.put(p, common);
             }
             for (Recorder.StmtRecord st : rec.stmts.values()) st.events.replaceAll(ev -> ev.substitute(subst::get));
+            rec.inputs.replaceAll((n, t) -> new TensorV(t.shape().stream().map(d -> d.substitute(subst::get)).toList(), t.dtype(), t.contiguous()));
             substituted.put(c, subst.keySet());
         }
         // callees first: a call passes only the parameters its callee keeps
@@ -170,7 +171,7 @@ public final class Interpreter {
                     es.add(new io.flopscope.analyzer.emit.DocumentBuilder.Entry(e.startLine(), e.endLine(), title, e.operation(), analysis, e.flopClass(), e.flops(), e.read(), e.write(),
                             ref, e.multiplier(), e.unanalysed()));
                 }
-                kept.add(new TracedForward(t.className(), t.sourceClass(), t.module(), t.params(), es, t.skippedLines(), t.skippedReasons(), List.copyOf(conditions.get(t.className()))));
+                kept.add(new TracedForward(t.className(), t.sourceClass(), t.module(), t.params(), es, t.skippedLines(), t.skippedReasons(), List.copyOf(conditions.get(t.className())), t.inputs()));
             }
             docs = kept;
         }
@@ -1994,6 +1995,9 @@ public final class Interpreter {
         Frame f = new Frame(fwd.module(), self, fwd.owner(), rec, true, Poly.ONE, null);
         try {
             bindParams(fwd.def().params(), args, kwargs, f, true);
+            if (rec.inputs.isEmpty()) {
+                for (var p : fwd.def().params().params()) if (f.locals.get(p.name()) instanceof TensorV t) rec.inputs.put(p.name(), t);
+            }
             exec(fwd.def().body(), f);
         } catch (ReturnSignal r) {
             // done

@@ -51,6 +51,8 @@ final class Recorder {
     final Map<String, StmtRecord> stmts = new LinkedHashMap<>();
     final List<Skipped> skipped = new ArrayList<>();
     final List<String> conditions = new ArrayList<>();
+    /** The forward's tensor inputs as the trace received them, by parameter name (for the document's variables). */
+    final Map<String, Value.TensorV> inputs = new LinkedHashMap<>();
     StmtRecord current;
 
     Recorder(String className, String file, boolean discard) {

@@ -13,7 +13,23 @@ import java.util.List;
  * Cls, Cls_v2); sourceClass is the Python class it analyses.
  */
 public record TracedForward(String className, String sourceClass, String module, List<String> params, List<DocumentBuilder.Entry> entries,
-                            List<int[]> skippedLines, List<String> skippedReasons, List<String> conditions) {
+                            List<int[]> skippedLines, List<String> skippedReasons, List<String> conditions, java.util.Map<String, String> inputs) {
+
+    /** What a tensor input is, in words: its shape and element type (no backticks: prose in the Variables section). */
+    static String describeInput(Value.TensorV t) {
+        String type = switch (t.dtype()) {
+            case ACTIVATION -> "activations, a_bytes per element";
+            case WEIGHT -> "weights, w_bytes per element";
+            case KV -> "KV cache, kv_bytes per element";
+            case INT64 -> "int64";
+            case INT32 -> "int32";
+            case BOOL -> "bool";
+            case FLOAT32 -> "float32";
+            case COMPLEX64 -> "complex64";
+            case WEIGHT_COPY -> "a copy of weights, wcopy_bytes per element";
+        };
+        return "forward input of shape " + ExprText.shape(t.shape()) + " (" + type + ")";
+    }
 
     /** ${Callee}(name=value, ...): for a traced class only its settled parameters, for a library analysis every argument. */
     static String render(Recorder.Event e, java.util.Map<String, List<String>> paramsOf) {
@@ -77,6 +93,8 @@ public record TracedForward(String className, String sourceClass, String module,
         List<int[]> lines = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (Recorder.Skipped k : r.skipped) { lines.add(new int[] {k.startLine(), k.endLine()}); reasons.add(k.reason()); }
-        return new TracedForward(r.className, sourceClass, module, params, entries, lines, reasons, List.copyOf(r.conditions));
+        java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+        for (var e : r.inputs.entrySet()) inputs.put(e.getKey(), describeInput(e.getValue()));
+        return new TracedForward(r.className, sourceClass, module, params, entries, lines, reasons, List.copyOf(r.conditions), inputs);
     }
 }
