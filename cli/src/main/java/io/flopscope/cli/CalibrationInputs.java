@@ -76,7 +76,8 @@ final class CalibrationInputs {
         LibraryOptions lo = new LibraryOptions();
         lo.libraries = new ArrayList<>(libraries);
         lo.build(); // checks the folders once, with the usual messages
-        java.util.function.UnaryOperator<io.flopscope.evaluate.ModelConfig> adjust = models.sourceOptions::applyTo;
+        // each measured config with --set applied, then checked as every other command checks its config
+        java.util.function.UnaryOperator<io.flopscope.evaluate.ModelConfig> adjust = c -> ResolvedModel.checked(models.sourceOptions.applyTo(c), null);
         if (models.source == null) return new Workloads(Workloads.fromLibrary(lo::build, causal), adjust, causal);
         PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
         return new Workloads((config, attn) -> {

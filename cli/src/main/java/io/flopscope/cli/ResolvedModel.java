@@ -60,11 +60,7 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
             throw UserError.failed("no analysis for " + root + (library.similar(root).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(root)) + "?)")
                     + "; add one with --library DIR");
         }
-        List<String> invalid = io.flopscope.evaluate.ConfigValidation.problems(config);
-        if (!invalid.isEmpty()) {
-            for (int i = 1; i < invalid.size(); i++) err.println("flopscope: error: " + invalid.get(i));
-            throw UserError.failed(invalid.get(0));
-        }
+        checked(config, err);
         ConfigConditions.selectVariants(library, config);
         for (Diagnostic d : library.problems()) if (d.isError()) err.println(d);
         Resolver.Resolution r = new Resolver(library, causal).resolve(root);
@@ -77,6 +73,20 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
     }
 
     /**
+     * The config, once ConfigValidation finds nothing wrong with it (else exit 1 with the first problem, the others
+     * on err when given). Every command that computes from a config passes through here.
+     */
+    static ModelConfig checked(ModelConfig config, PrintWriter err) {
+        List<String> invalid = io.flopscope.evaluate.ConfigValidation.problems(config);
+        if (!invalid.isEmpty()) {
+            if (err != null) for (int i = 1; i < invalid.size(); i++) err.println("flopscope: error: " + invalid.get(i));
+            throw UserError.failed(invalid.get(0));
+        }
+        if (err == null) checkSetKeys(config, null); // no resolved tree to consult: the config's own fields
+        return config;
+    }
+
+    /**
      * Every --set key must name something: a field of the config (its config.json, its family's defaults, the names
      * its attribute_map maps, the fields a source analysis read) or a config value the analyses use. A key nothing
      * reads would change nothing: refused, with the closest names.
@@ -85,7 +95,7 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
         if (config.userSets().isEmpty()) return;
         java.util.Set<String> known = new java.util.TreeSet<>(config.knownFields());
         if (config.experts().isPresent()) known.add(ModelConfig.EXPERTS_HIT);
-        if (r.root() != null) {
+        if (r != null && r.root() != null) {
             var c = r.root().cumulative();
             for (Poly p : List.of(c.matmulFlops(), c.vectorFlops(), c.bytesRead(), c.bytesWritten())) {
                 for (String s : p.symbols()) if (s.startsWith("config.")) known.add(s.substring(7));

@@ -41,6 +41,12 @@ class BadInputsTest {
         refused(run("predict", "gpt2", "--hardware", "h100", "--set", set), code, message);
     }
 
+    @Test void calibrateAndEvaluateCheckTheMeasuredConfigsToo() {
+        String m = "../core/src/test/resources/io/flopscope/calibrate/h200-gpt2-run1.jsonl";
+        refused(run("calibrate", "--hardware", "h200", "--measurements", m, "--set", "n_layer=-1"), 1, "gpt2: --set n_layer is -1: a size must be positive");
+        refused(run("evaluate", "--hardware", "h200", "--measurements", m, "--set", "n_layr=2"), 2, "--set n_layr: no field of gpt2's config and no analysis reads it (did you mean n_layer?)");
+    }
+
     @Test void aSetKeyTheModelHasIsApplied() {
         String two = run("cost", "gpt2", "--set", "n_layer=2", "--format", "csv").out();
         assertEquals(two, run("cost", "gpt2", "--config", write("{\"n_layer\": 2}"), "--format", "csv").out(), "--config's values apply to a built-in model too");
