@@ -56,9 +56,17 @@ public final class SourceAnalyzer {
         Request withDecode(boolean d) { return new Request(rootClass, config, sets, attn, d, setup, inputs, configClass, experts); }
     }
 
-    /** config: the values the analysis used (defaults found in the source, then config.json, then --set). */
+    /**
+     * config: the values the analysis used (defaults found in the source, then config.json, then --set); configKnown:
+     * the config's own fields and every field the model's code asked for (what a --set key may name).
+     */
     public record Result(String rootClass, List<ModuleAnalysis> documents, List<DocumentBuilder.Coverage> coverage, List<Diagnostic> diagnostics,
-                         Map<String, Object> config) {
+                         Map<String, Object> config, java.util.Set<String> configKnown) {
+        public Result(String rootClass, List<ModuleAnalysis> documents, List<DocumentBuilder.Coverage> coverage, List<Diagnostic> diagnostics,
+                      Map<String, Object> config) {
+            this(rootClass, documents, coverage, diagnostics, config, java.util.Set.of());
+        }
+
         public int tracedLines() { return coverage.stream().mapToInt(DocumentBuilder.Coverage::tracedLines).sum(); }
         public int analysedLines() { return coverage.stream().mapToInt(DocumentBuilder.Coverage::analysedLines).sum(); }
         public boolean complete() { return tracedLines() == analysedLines(); }
@@ -102,6 +110,8 @@ public final class SourceAnalyzer {
         // a plain module that takes its sizes as keyword arguments (def __init__(self, dim=64, ...)): their defaults
         if (!hf && cfgClass.isEmpty() && dataclassCfg.isEmpty()) ConfigLoader.loadDefaults(src, root, env);
         ConfigLoader.apply(req.config(), env);
+        // the config's own fields (its class's, config.json's): with what the model reads, the valid --set keys
+        java.util.Set<String> declared = new java.util.LinkedHashSet<>(env.values().keySet());
         ConfigLoader.apply(req.sets(), env);
         String attn = req.attn() != null ? req.attn() : "sdpa";
         // a Hugging Face model that does not declare `_supports_sdpa = True` runs eager (what from_config picks)
@@ -110,6 +120,7 @@ public final class SourceAnalyzer {
         String experts = req.experts() != null ? req.experts() : Interpreter.Options.DEFAULT_EXPERTS;
         Interpreter in = new Interpreter(src, env, new Interpreter.Options(req.decode(), attn, experts));
         runCfg.ifPresent(c -> in.runConfigInit(c, env));
+        env.clearReads(); // loading and the config's own __init__ read every value: from here on, a read is the model asking
         Value.ConfigV cfg = new Value.ConfigV(env);
         Value rootObj;
         Map<String, Value> kwargs = new LinkedHashMap<>();
@@ -214,7 +225,8 @@ public final class SourceAnalyzer {
             docs.add(withInputs(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span()), t.inputs()));
             cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
         }
-        return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()));
+        declared.addAll(env.read());
+        return new Result(root, docs, cov, diags, new LinkedHashMap<>(env.values()), declared);
     }
 
     /** What the scenario's and the dtypes' names mean, for a document's Variable and Shape Definitions. */
@@ -266,7 +278,7 @@ public final class SourceAnalyzer {
 
     /** The finished documents: every reference's arguments justified, every summary with its closed forms (emit/Summaries). */
     private static Result summarized(Result r) {
-        return new Result(r.rootClass(), Summaries.complete(r.documents(), r.rootClass(), r.config()), r.coverage(), r.diagnostics(), r.config());
+        return new Result(r.rootClass(), Summaries.complete(r.documents(), r.rootClass(), r.config()), r.coverage(), r.diagnostics(), r.config(), r.configKnown());
     }
 
     /**
@@ -327,7 +339,9 @@ public final class SourceAnalyzer {
         }
         List<Diagnostic> diags = new ArrayList<>(p.diagnostics());
         for (Diagnostic x : d.diagnostics()) if (!diags.contains(x)) diags.add(x);
-        return summarized(new Result(p.rootClass(), docs, cov, diags, p.config()));
+        java.util.Set<String> read = new java.util.LinkedHashSet<>(p.configKnown());
+        read.addAll(d.configKnown());
+        return summarized(new Result(p.rootClass(), docs, cov, diags, p.config(), read));
     }
 
     static final String PHASES_TOGETHER = "prefill and decode together: an entry of one phase only says so (Phase); where the phases differ in size,"

@@ -46,13 +46,20 @@ final class FromSource {
         Library lib = libOpts.buildWithoutImplementation();
         for (ModuleAnalysis a : r.documents()) lib.add(new LibraryEntry(a, a.source().file() == null ? a.className() : a.source().file(), DocumentPositions.NONE, false));
         ModelConfig cfg = hf;
-        if (cfg != null) { cfg.fillFrom(r.config()); cfg.addKnown(r.config().keySet()); }
+        // the config class's fields and what the analysis read; a --set key neither is changes nothing (refused later)
+        java.util.Set<String> unread = new java.util.HashSet<>(opts.parsedSets().keySet());
+        unread.removeAll(r.configKnown());
+        Map<String, Object> known = new LinkedHashMap<>(r.config());
+        known.keySet().removeAll(unread);
+        if (cfg != null) { cfg.fillFrom(known); cfg.addKnown(known.keySet()); }
         if (cfg == null) {
-            Map<String, Object> values = new LinkedHashMap<>(r.config());
+            Map<String, Object> values = new LinkedHashMap<>(known);
             values.values().removeIf(v -> !(v == null || v instanceof Number || v instanceof Boolean || v instanceof String));
             try {
                 cfg = ModelConfig.parse(source.getFileName() + ":" + opened.root().substring(opened.root().lastIndexOf('.') + 1),
                         new ObjectMapper().writeValueAsString(values));
+                cfg.markFromSource();
+                opts.applyTo(cfg); // the --set values again, now as the user's: their keys and values are checked
             } catch (Exception e) {
                 throw UserError.failed("cannot build the config: " + e.getMessage());
             }

@@ -47,6 +47,16 @@ class BadInputsTest {
         refused(run("evaluate", "--hardware", "h200", "--measurements", m, "--set", "n_layr=2"), 2, "--set n_layr: no field of gpt2's config and no analysis reads it (did you mean n_layer?)");
     }
 
+    @Test void aSetKeyASourceModelDoesNotHaveIsRefused() {
+        String fixture = "../fixtures/python/containers_and_slices.py";
+        refused(run("cost", "--source", fixture, "--class", "Model", "--set", "n_layrs=2"), 2,
+                "--set n_layrs: no field of containers_and_slices.py:Model's config and no analysis reads it (did you mean n_layers?)");
+        CliTest.Run ok = run("cost", "--source", fixture, "--class", "Model", "--set", "n_layers=2", "--seq", "8", "--format", "json");
+        assertEquals(0, ok.code(), ok.err());
+        // 120,832 at 3 layers (the fixture's EXPECT line) less one layer of 2*8*32*32
+        assertTrue(ok.out().contains("\"matmul_flops\" : 104448"), ok.out());
+    }
+
     @Test void aSetKeyTheModelHasIsApplied() {
         String two = run("cost", "gpt2", "--set", "n_layer=2", "--format", "csv").out();
         assertEquals(two, run("cost", "gpt2", "--config", write("{\"n_layer\": 2}"), "--format", "csv").out(), "--config's values apply to a built-in model too");

@@ -35,16 +35,24 @@ public final class ConfigValidation {
     public static List<String> problems(ModelConfig c) {
         Set<String> out = new LinkedHashSet<>();
         JsonNode raw = c.raw();
+        // The model's dimensions are checked wherever they come from. Other sizes only where the user gave them (a
+        // config.json, --set): a model's own code may use sentinels (gpt-fast's n_local_heads = -1) and words
+        // (Mamba's time_step_rank = "auto") that it resolves itself.
         for (Iterator<Map.Entry<String, JsonNode>> it = raw.fields(); it.hasNext(); ) {
             var e = it.next();
-            if (!isSize(e.getKey()) || e.getValue().isNull() || c.overrides().containsKey(e.getKey())) continue;
+            String k = e.getKey();
+            boolean dimension = DIMENSIONS.contains(k);
+            if (!isSize(k) || e.getValue().isNull() || c.overrides().containsKey(k) || (c.fromSource() && !dimension)) continue;
             JsonNode v = e.getValue();
-            // lists of layer indices (mlp_only_layers) and objects are not sizes; a dimension given as one is wrong
-            if (v.isContainerNode() && !DIMENSIONS.contains(e.getKey())) continue;
-            if (v.isBoolean() || v.isTextual() || v.isContainerNode()) out.add(field(c, e.getKey()) + " is " + v + ": a size must be an integer");
-            else if (v.isNumber()) size(c, e.getKey(), Rational.parse(v.decimalValue().toPlainString()), out);
+            if (v.isBoolean() || v.isTextual() || v.isContainerNode()) {
+                if (dimension) out.add(field(c, k) + " is " + v + ": a size must be an integer");
+            } else if (v.isNumber()) {
+                size(c, k, Rational.parse(v.decimalValue().toPlainString()), out);
+            }
         }
-        for (var e : c.overrides().entrySet()) if (isSize(e.getKey())) size(c, e.getKey(), e.getValue(), out);
+        for (var e : c.overrides().entrySet()) {
+            if (isSize(e.getKey()) && (DIMENSIONS.contains(e.getKey()) || c.userSets().contains(e.getKey()))) size(c, e.getKey(), e.getValue(), out);
+        }
         Optional<Rational> hidden = first(c, "n_embd", "hidden_size", "d_model");
         Optional<Rational> heads = first(c, "n_head", "num_attention_heads", "n_heads");
         Optional<Rational> kv = first(c, "num_key_value_heads", "n_kv_heads");

@@ -128,6 +128,14 @@ public final class ModelConfig {
     /** Records a --set key whose value is not a number (text steering a source analysis), for the key check. */
     public void markSet(String key) { userSets.add(key); }
 
+    private boolean fromSource;
+
+    /** Marks a config built from a source analysis's values (no config.json): its values are the code's defaults. */
+    public void markFromSource() { fromSource = true; }
+
+    /** Whether the values are a source analysis's defaults rather than a config.json's. */
+    public boolean fromSource() { return fromSource; }
+
     /** Fields the model's source has (its config class's), also valid --set keys. */
     public void addKnown(java.util.Collection<String> fields) { alsoKnown.addAll(fields); }
 

@@ -25,7 +25,15 @@ public final class ConfigEnv {
 
     public void alias(String from, String to) { aliases.put(from, to); }
 
-    public boolean has(String name) { return values.containsKey(canonical(name)) || derived.containsKey(canonical(name)); }
+    public boolean has(String name) { read.add(canonical(name)); return values.containsKey(canonical(name)) || derived.containsKey(canonical(name)); }
+
+    private final java.util.Set<String> read = new java.util.LinkedHashSet<>();
+
+    /** Forgets the reads so far (loading the values reads them all). */
+    public void clearReads() { read.clear(); }
+
+    /** Every field the analysis asked for (whether or not it had a value): what a --set key can change. */
+    public java.util.Set<String> read() { return java.util.Collections.unmodifiableSet(read); }
 
     public String canonical(String name) {
         String n = name;
@@ -43,6 +51,7 @@ public final class ConfigEnv {
 
     public Optional<Value> get(String name) {
         String c = canonical(name);
+        read.add(c);
         if (derived.containsKey(c)) return Optional.of(derived.get(c));
         if (!values.containsKey(c)) return Optional.empty();
         Object v = values.get(c);
