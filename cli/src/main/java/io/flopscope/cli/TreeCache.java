@@ -65,6 +65,14 @@ final class TreeCache {
         StringBuilder common = new StringBuilder(FORMAT).append('\n').append(codeId).append('\n');
         common.append("module ").append(moduleClass).append("\nattn ").append(library.attn).append("\ncausal ").append(causal).append('\n');
         for (String s : options.sets) common.append("set ").append(s).append('\n');
+        // --config's values change the config as --set does (variants, checks): part of the key
+        if (options.config != null) {
+            try {
+                common.append("config-file ").append(java.nio.file.Files.readString(options.config)).append('\n');
+            } catch (java.io.IOException | RuntimeException e) {
+                return ResolvedModel.of(options.applyTo(ModelLoader.load(model)), moduleClass, library.build(), causal, err); // reports the file
+            }
+        }
         Path folder = Path.of(dir, Integer.toHexString(codeId.hashCode()));
         String byName = ModelLoader.mayBeBuiltInName(model) ? common + "built-in " + model + '\n' : null;
         if (byName != null) {

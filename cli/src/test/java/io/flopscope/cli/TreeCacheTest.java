@@ -81,6 +81,21 @@ class TreeCacheTest {
         assertEquals(7, entries().size());
     }
 
+    /** --config's values are part of the key: a cached built-in model follows the file, and a changed file is a miss. */
+    @Test void aConfigFileIsPartOfTheKey() throws Exception {
+        Path cfg = dir.resolve("override.json");
+        Files.writeString(cfg, "{\"n_layer\": 2}");
+        String[] line = {"cost", "gpt2", "--config", cfg.toString(), "--format", "csv"};
+        CliTest.Run two = uncached(line);
+        assertEquals(two, CliTest.run(line), "written");
+        assertEquals(two, CliTest.run(line), "read");
+        assertEquals(uncached("cost", "gpt2", "--set", "n_layer=2", "--format", "csv").out(), two.out());
+        Files.writeString(cfg, "{\"n_layer\": 3}");
+        CliTest.Run three = CliTest.run(line);
+        assertEquals(uncached(line), three);
+        assertTrue(!three.out().equals(two.out()));
+    }
+
     @Test void aBuiltInNameFindsItsEntryWithTheConfigInIt() throws Exception {
         PrintWriter quiet = new PrintWriter(new StringWriter());
         ResolvedModel first = TreeCache.resolve("gpt2", new SourceOptions(), null, new LibraryOptions(), false, quiet);
