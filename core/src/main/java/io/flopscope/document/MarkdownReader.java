@@ -305,7 +305,7 @@ public final class MarkdownReader {
         /** null: both phases alike; "prefill" or "decode": that phase only; "both": each phase's formulas given. */
         String phaseMode;
         final java.util.Map<String, List<String>> phaseTerms = new java.util.HashMap<>();
-        final java.util.Map<String, StringBuilder> phaseAnalysis = new java.util.HashMap<>();
+        final java.util.Map<String, StringBuilder> phaseAnalysis = new java.util.LinkedHashMap<>();
         String field;
         boolean inJustification;
         int heading, flopsLine, readLine, writeLine, repeatLine;
@@ -486,9 +486,15 @@ public final class MarkdownReader {
         if (fc == null) fc = FlopClassifier.infer(b.operation + " " + b.title, b.code);
         if (b.flops.isEmpty() && b.flopsLine == 0) problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " has no FLOPs"));
         if (b.read.isEmpty() && b.readLine == 0) problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " has no memory access (Read/Write)"));
-        boolean perPhase = !b.phaseTerms.isEmpty() || !b.phaseAnalysis.isEmpty();
-        if (perPhase && !"both".equals(b.phaseMode)) {
+        if (!b.phaseTerms.isEmpty() && !"both".equals(b.phaseMode)) {
             problems.add(Diagnostic.error(file, b.heading, "kernel at line " + b.lines + " gives formulas per phase without 'Phase: prefill and decode'"));
+        }
+        if (!"both".equals(b.phaseMode) && !b.phaseAnalysis.isEmpty()) {
+            // prose bullets that begin "Prefill:" in an entry of both phases alike: kept as written
+            StringBuilder a = new StringBuilder(analysis);
+            for (var e : b.phaseAnalysis.entrySet()) a.append("\n- ").append(Character.toUpperCase(e.getKey().charAt(0))).append(e.getKey().substring(1)).append(": ").append(e.getValue());
+            analysis = a.toString().strip();
+            b.phaseAnalysis.clear();
         }
         List<String> phases = "both".equals(b.phaseMode) ? List.of("prefill", "decode") : java.util.Collections.singletonList(b.phaseMode);
         for (String ph : phases) {

@@ -58,6 +58,13 @@ class DocumentRoundTripTest {
         Kernel d = MarkdownReader.read("h.md", hand).analysis().kernels().get(1);
         assertEquals("a_bytes * batch_size * 8 + a_bytes * batch_size * 8", d.read());
         assertEquals(dec, d.repeat());
+        // prose bullets that begin with a phase's name, in an entry without Phase, stay prose
+        String prose = "# Computational Cost Analysis: pkg.P\n\n## Line-by-Line Computational Analysis\n\n**Line 3: add**\n- **Kernel Type**: basic\n"
+                + "- **Operation**: add\n- **Analysis**: one add per element\n  - Prefill: the prompt's tokens\n- **FLOPs**: seq_len\n- **Memory Access**: Read: 0, Write: 0\n";
+        ParsedDocument pd = MarkdownReader.read("p.md", prose);
+        assertEquals(List.of(), pd.problems());
+        assertEquals("one add per element\n- Prefill: the prompt's tokens", pd.analysis().kernels().get(0).analysis());
+        assertEquals(null, pd.analysis().kernels().get(0).repeat());
         String bad = md.replace("- **Phase**: decode only", "- **Phase**: sometimes");
         assertTrue(MarkdownReader.read("b.md", bad).problems().stream().anyMatch(p -> p.isError() && p.message().contains("Phase must be")));
     }
