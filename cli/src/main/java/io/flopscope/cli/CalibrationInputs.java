@@ -78,7 +78,10 @@ final class CalibrationInputs {
         lo.build(); // checks the folders once, with the usual messages
         // each measured config with --set applied, then checked as every other command checks its config
         java.util.function.UnaryOperator<io.flopscope.evaluate.ModelConfig> adjust = c -> ResolvedModel.checked(models.sourceOptions.applyTo(c), null);
-        if (models.source == null) return new Workloads(Workloads.fromLibrary(lo::build, causal), adjust, causal);
+        if (models.source == null) {
+            models.sourceOptions.refuseSourceOnly(null);
+            return new Workloads(Workloads.fromLibrary(lo::build, causal), adjust, causal);
+        }
         PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
         return new Workloads((config, attn) -> {
             LibraryOptions withAttn = new LibraryOptions();

@@ -62,6 +62,7 @@ final class InfoCommand implements Callable<Integer> {
         ResolvedModel rm;
         String origin;
         if (source == null) {
+            sourceOptions.refuseSourceOnly(model);
             ModelLoader.Loaded loaded = ModelLoader.resolve(model);
             origin = loaded.origin();
             Library lib = library.build();

@@ -23,6 +23,7 @@ final class ModelOptions {
     ResolvedModel resolve(String model, String module, LibraryOptions library, boolean causal, Boolean decode, PrintWriter err) {
         if (source == null) {
             if (model == null) throw UserError.usage("MODEL is required (or --source SOURCE --class NAME)");
+            sourceOptions.refuseSourceOnly(model);
             return ResolvedModel.of(sourceOptions.applyTo(ModelLoader.load(model)), module, library.build(), causal, err);
         }
         return FromSource.resolve(model, source, sourceOptions, library, causal, decode, module, err);

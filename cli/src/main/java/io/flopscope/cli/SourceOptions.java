@@ -124,6 +124,23 @@ final class SourceOptions {
         return config;
     }
 
+    /**
+     * For the built-in analyses: the options that only steer an analysis of source (--class, --config-class, --setup,
+     * --input, --experts) would change nothing, so they are refused rather than ignored.
+     */
+    void refuseSourceOnly(String model) {
+        List<String> given = new ArrayList<>();
+        if (className != null) given.add("--class");
+        if (configClass != null) given.add("--config-class");
+        if (setup != null) given.add("--setup");
+        if (!inputs.isEmpty()) given.add("--input");
+        if (experts != null) given.add("--experts");
+        if (!given.isEmpty()) {
+            throw UserError.usage(String.join(", ", given) + (given.size() == 1 ? " steers" : " steer") + " an analysis of the model's source: give --source SOURCE"
+                    + (model == null ? "" : " (the built-in analyses of " + model + " are already made)"));
+        }
+    }
+
     /** Opens SOURCE and finds the root class. */
     static Opened open(Path source, String className) {
         if (!Files.exists(source)) throw UserError.usage("no such file or folder: " + source);

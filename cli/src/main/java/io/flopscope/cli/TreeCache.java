@@ -58,6 +58,7 @@ final class TreeCache {
      * config coming back from the entry), else by the config's content.
      */
     static ResolvedModel resolve(String model, SourceOptions options, String moduleClass, LibraryOptions library, boolean causal, PrintWriter err) {
+        options.refuseSourceOnly(model);
         String dir = System.getProperty("flopscope.cache");
         Supplier<String> c = code;
         String codeId = dir == null || !library.libraries.isEmpty() ? null : c != null ? c.get() : jars();

@@ -47,6 +47,14 @@ class BadInputsTest {
         refused(run("evaluate", "--hardware", "h200", "--measurements", m, "--set", "n_layr=2"), 2, "--set n_layr: no field of gpt2's config and no analysis reads it (did you mean n_layer?)");
     }
 
+    @Test void optionsThatSteerASourceAnalysisAreRefusedWithoutOne() {
+        for (String[] o : new String[][] {{"--experts", "none"}, {"--input", "x=abc"}, {"--setup", "f()"}, {"--class", "X"}, {"--config-class", "C"}}) {
+            refused(run("cost", "gpt2", o[0], o[1]), 2, o[0] + " steers an analysis of the model's source: give --source SOURCE");
+            refused(run("predict", "gpt2", "--hardware", "h100", o[0], o[1]), 2, o[0] + " steers an analysis of the model's source");
+            refused(run("info", "gpt2", o[0], o[1]), 2, o[0] + " steers an analysis of the model's source");
+        }
+    }
+
     @Test void aSetKeyASourceModelDoesNotHaveIsRefused() {
         String fixture = "../fixtures/python/containers_and_slices.py";
         refused(run("cost", "--source", fixture, "--class", "Model", "--set", "n_layrs=2"), 2,
