@@ -66,8 +66,7 @@ final class InfoCommand implements Callable<Integer> {
             ModelLoader.Loaded loaded = ModelLoader.resolve(model);
             origin = loaded.origin();
             Library lib = library.build();
-            String root = module != null ? module : loaded.config().rootClass().orElseThrow(() -> UserError.failed(
-                    loaded.config().name() + ": no architectures[0] or model_type to pick the root module; pass --module CLASS"));
+            String root = module != null ? module : loaded.config().rootClass().orElseThrow(() -> UserError.failed(loaded.config().noRootReason()));
             if (lib.find(root).isEmpty()) {
                 throw UserError.failed(loaded.config().name() + ": no analysis for " + root + " (the built-in library does not cover this model yet), "
                         + "and parameters are counted from the analyses, not from a table. Analyse the model's transformers source "

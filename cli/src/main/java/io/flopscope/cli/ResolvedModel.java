@@ -54,8 +54,7 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
     }
 
     static ResolvedModel of(ModelConfig config, String moduleClass, Library library, boolean causal, PrintWriter err) {
-        String root = moduleClass != null ? moduleClass : config.rootClass().orElseThrow(() -> UserError.failed(
-                config.name() + ": no architectures[0] or model_type to pick the root module; pass --module CLASS"));
+        String root = moduleClass != null ? moduleClass : config.rootClass().orElseThrow(() -> UserError.failed(config.noRootReason()));
         if (library.find(root).isEmpty()) {
             throw UserError.failed("no analysis for " + root + (library.similar(root).isEmpty() ? "" : " (did you mean " + String.join(" or ", library.similar(root)) + "?)")
                     + "; add one with --library DIR");

@@ -65,7 +65,7 @@ final class ShowCommand implements Callable<Integer> {
                         + (lib.similar(target).isEmpty() ? "" : " (did you mean " + String.join(" or ", lib.similar(target)) + "?)"));
             }
             ConfigConditions.selectVariants(lib, cfg);
-            String root = cfg.rootClass().orElseThrow(() -> UserError.failed(cfg.name() + ": no architectures[0] or model_type to pick the root module"));
+            String root = cfg.rootClass().orElseThrow(() -> UserError.failed(cfg.noRootReason()));
             if (lib.find(root).isEmpty()) throw UserError.failed(cfg.name() + ": no analysis for " + root + "; analyse your source with `flopscope analyze`");
             if (all) {
                 classes.addAll(new Resolver(lib, false).resolve(root).root().classes());

@@ -92,6 +92,12 @@ class BadInputsTest {
         refused(run("generate", cfg, "--hardware", "h100", "--prompt", "8", "--new", "8"), 1, message);
     }
 
+    @Test void aConfigWithoutARootSaysWhatIsMissing() {
+        refused(run("cost", write("{\"architectures\": [\"FooForCausalLM\"]}")), 1, "architectures[0] is FooForCausalLM but the config has no model_type");
+        refused(run("cost", write("{\"model_type\": \"gpt2\"}")), 1, "model_type is gpt2 but the config has no architectures[0]");
+        refused(run("cost", write("{}")), 1, "no architectures[0] or model_type to pick the root module; pass --module CLASS");
+    }
+
     @Test void everyBuiltInModelPassesTheChecks() {
         for (String m : io.flopscope.evaluate.BuiltInModels.names()) {
             assertEquals(List.of(), io.flopscope.evaluate.ConfigValidation.problems(io.flopscope.evaluate.BuiltInModels.find(m).orElseThrow()), m);

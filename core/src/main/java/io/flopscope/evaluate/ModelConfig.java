@@ -89,6 +89,17 @@ public final class ModelConfig {
     public String modelType() { return modelType; }
     public JsonNode raw() { return raw; }
 
+    /** Why there is no root class, for the error that says so: what is missing from the config. */
+    public String noRootReason() {
+        JsonNode arch = raw.path("architectures");
+        boolean hasArch = arch.isArray() && !arch.isEmpty();
+        if (hasArch && modelingModule.isEmpty()) {
+            return name + ": architectures[0] is " + arch.get(0).asText() + " but the config has no model_type to find its module (transformers.models.<model_type>); pass --module CLASS";
+        }
+        if (!hasArch && !modelType.isEmpty()) return name + ": model_type is " + modelType + " but the config has no architectures[0] naming the root class; pass --module CLASS";
+        return name + ": no architectures[0] or model_type to pick the root module; pass --module CLASS";
+    }
+
     /** The root class: architectures[0] in the model type's modeling module. */
     public Optional<String> rootClass() {
         JsonNode arch = raw.path("architectures");
