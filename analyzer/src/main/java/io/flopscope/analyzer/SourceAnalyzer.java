@@ -158,7 +158,13 @@ public final class SourceAnalyzer {
         } catch (RuntimeException e) {
             // where it failed: the statement run last (building the model, outside any traced forward)
             String file = in.lastModule() == null ? null : src.module(in.lastModule()).map(PyModule::file).orElse(null);
-            diags.add(Diagnostic.error(file, file == null ? 0 : in.lastLine(), root + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+            int line = file == null ? 0 : in.lastLine();
+            if (file == null) {
+                // nothing ran yet (no forward() to run): the root class's own line
+                var decl = src.classDecl(root).orElse(null);
+                if (decl != null) { file = src.module(decl.module()).map(PyModule::file).orElse(null); line = decl.def().span().startLine(); }
+            }
+            diags.add(Diagnostic.error(file, line, root + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())));
         }
         diags.addAll(in.diagnostics());
         java.util.Set<String> modules = new java.util.LinkedHashSet<>();
