@@ -228,7 +228,9 @@ public final class SourceAnalyzer {
             SourceLocation loc = new SourceLocation(src.documentFile(file), Interpreter_shortName(t.sourceClass()), classLine, fwd, init);
             ModuleAnalysis built = DocumentBuilder.build(t.className(), loc, conditions, skipped, t.params(), t.entries(),
                     mod.map(PyModule::lines).orElse(List.of()), summary);
-            docs.add(withInputs(withVariables(built, mod.map(PyModule::lines).orElse(List.of()), decl == null ? null : decl.def().span()), t.inputs()));
+            List<String> srcLines = mod.map(PyModule::lines).orElse(List.of());
+            io.flopscope.analyzer.ast.Span span = decl == null ? null : decl.def().span();
+            docs.add(withInputs(withVariables(built, srcLines, span), t.inputs(), sizes(t.sizes(), srcLines, span)));
             cov.add(new DocumentBuilder.Coverage(t.className(), traced, analysed, unanalysed));
         }
         declared.addAll(env.read());
@@ -292,14 +294,31 @@ public final class SourceAnalyzer {
      * input named like a parameter or a global (never seen) is left out: a described name must not shadow a bound one.
      */
     static final String FORWARD_INPUT = "forward input of shape";
+    static final String HELD_SIZE = "size the module holds as self.";
 
-    private static ModuleAnalysis withInputs(ModuleAnalysis a, Map<String, String> inputs) {
-        if (inputs.isEmpty()) return a;
+    /**
+     * The sizes a module holds from the config (self.head_dim), each with its formula and, when the line is in this
+     * class, the code that set it: how the code's names map to the config's fields.
+     */
+    private static Map<String, String> sizes(Map<String, TracedForward.Size> sizes, List<String> lines, io.flopscope.analyzer.ast.Span span) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var e : sizes.entrySet()) {
+            int l = e.getValue().line();
+            boolean here = span != null && l >= span.startLine() && l <= span.endLine() && l <= lines.size();
+            out.put(e.getKey(), HELD_SIZE + e.getKey() + ": " + e.getValue().formula()
+                    + (here ? ", set at line " + l + ": " + lines.get(l - 1).strip().replace('`', '\'') : ""));
+        }
+        return out;
+    }
+
+    private static ModuleAnalysis withInputs(ModuleAnalysis a, Map<String, String> inputs, Map<String, String> sizes) {
+        if (inputs.isEmpty() && sizes.isEmpty()) return a;
         java.util.Set<String> taken = new java.util.HashSet<>(GLOBALS.keySet());
         if (a.parameters() != null) for (var p : a.parameters()) taken.add(p.name());
         for (var v : a.variables()) taken.add(v.name());
         List<io.flopscope.document.Variable> vars = new ArrayList<>();
-        for (var e : inputs.entrySet()) if (!taken.contains(e.getKey())) vars.add(new io.flopscope.document.Variable(e.getKey(), null, e.getValue()));
+        for (var e : inputs.entrySet()) if (taken.add(e.getKey())) vars.add(new io.flopscope.document.Variable(e.getKey(), null, e.getValue()));
+        for (var e : sizes.entrySet()) if (taken.add(e.getKey())) vars.add(new io.flopscope.document.Variable(e.getKey(), null, e.getValue()));
         vars.addAll(a.variables());
         return new ModuleAnalysis(a.className(), a.source(), a.conditions(), a.skipped(), a.parameters(), vars, a.kernels(), a.summary());
     }
@@ -312,7 +331,7 @@ public final class SourceAnalyzer {
         List<io.flopscope.document.Variable> vars = new ArrayList<>();
         // the forward's inputs as prefill receives them (a decode step has seq_len = 1), then what the formulas use
         ModuleAnalysis first = p != null ? p : d;
-        for (var v : first.variables()) if (v.formula() == null && v.description().startsWith(FORWARD_INPUT)) vars.add(v);
+        for (var v : first.variables()) if (v.formula() == null && (v.description().startsWith(FORWARD_INPUT) || v.description().startsWith(HELD_SIZE))) vars.add(v);
         for (var v : scanned.variables()) vars.add(byName.getOrDefault(v.name(), v));
         return new ModuleAnalysis(merged.className(), merged.source(), merged.conditions(), merged.skipped(), merged.parameters(), vars, merged.kernels(), merged.summary());
     }

@@ -171,7 +171,7 @@ public final class Interpreter {
                     es.add(new io.flopscope.analyzer.emit.DocumentBuilder.Entry(e.startLine(), e.endLine(), title, e.operation(), analysis, e.flopClass(), e.flops(), e.read(), e.write(),
                             ref, e.multiplier(), e.unanalysed()));
                 }
-                kept.add(new TracedForward(t.className(), t.sourceClass(), t.module(), t.params(), es, t.skippedLines(), t.skippedReasons(), List.copyOf(conditions.get(t.className())), t.inputs()));
+                kept.add(new TracedForward(t.className(), t.sourceClass(), t.module(), t.params(), es, t.skippedLines(), t.skippedReasons(), List.copyOf(conditions.get(t.className())), t.inputs(), t.sizes()));
             }
             docs = kept;
         }
@@ -840,7 +840,7 @@ public final class Interpreter {
         }
         if (target instanceof PyExpr.Attribute a) {
             Value obj = eval(a.value(), f);
-            if (obj instanceof ObjectV o) { o.attrs.put(a.attr(), v); return; }
+            if (obj instanceof ObjectV o) { o.attrs.put(a.attr(), v); o.attrLines.putIfAbsent(a.attr(), lastLine); return; }
             // a bias attached after construction (BERT's MLM head: self.decoder.bias = self.bias) makes the layer add one
             if (obj instanceof ExternalModuleV m && a.attr().equals("bias")) { m.ctorArgs().put("bias", new BoolV(!(v instanceof NoneV))); return; }
             // the model writes a config field (Gemma 4.x: config.hidden_activation = "gelu_pytorch_tanh"): later reads see it
@@ -1997,6 +1997,12 @@ public final class Interpreter {
             bindParams(fwd.def().params(), args, kwargs, f, true);
             if (rec.inputs.isEmpty()) {
                 for (var p : fwd.def().params().params()) if (f.locals.get(p.name()) instanceof TensorV t) rec.inputs.put(p.name(), t);
+                // sizes the module computed from the config in __init__ (self.head_dim = embed_dim // num_heads)
+                for (var a : m.attrs.entrySet()) {
+                    if (a.getValue() instanceof IntV iv && !iv.value().isConstant() && iv.value().symbols().stream().allMatch(Interpreter::isGlobalSymbol)) {
+                        rec.sizes.put(a.getKey(), new Recorder.Size(iv.value(), m.attrLines.getOrDefault(a.getKey(), 0)));
+                    }
+                }
             }
             exec(fwd.def().body(), f);
         } catch (ReturnSignal r) {

@@ -53,6 +53,10 @@ final class Recorder {
     final List<String> conditions = new ArrayList<>();
     /** The forward's tensor inputs as the trace received them, by parameter name (for the document's variables). */
     final Map<String, Value.TensorV> inputs = new LinkedHashMap<>();
+    /** A size the module holds as an attribute: its value over the config's fields, and the line that set it. */
+    record Size(Poly value, int line) {}
+    /** The module's attributes that hold sizes from the config, by name. */
+    final Map<String, Size> sizes = new LinkedHashMap<>();
     StmtRecord current;
 
     Recorder(String className, String file, boolean discard) {

@@ -13,7 +13,11 @@ import java.util.List;
  * Cls, Cls_v2); sourceClass is the Python class it analyses.
  */
 public record TracedForward(String className, String sourceClass, String module, List<String> params, List<DocumentBuilder.Entry> entries,
-                            List<int[]> skippedLines, List<String> skippedReasons, List<String> conditions, java.util.Map<String, String> inputs) {
+                            List<int[]> skippedLines, List<String> skippedReasons, List<String> conditions, java.util.Map<String, String> inputs,
+                            java.util.Map<String, Size> sizes) {
+
+    /** A size the module holds (self.NAME): its formula over the config's fields and the line that set it (0: unknown). */
+    public record Size(String formula, int line) {}
 
     /** What a tensor input is, in words: its shape and element type (no backticks: prose in the Variables section). */
     static String describeInput(Value.TensorV t) {
@@ -95,6 +99,8 @@ public record TracedForward(String className, String sourceClass, String module,
         for (Recorder.Skipped k : r.skipped) { lines.add(new int[] {k.startLine(), k.endLine()}); reasons.add(k.reason()); }
         java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
         for (var e : r.inputs.entrySet()) inputs.put(e.getKey(), describeInput(e.getValue()));
-        return new TracedForward(r.className, sourceClass, module, params, entries, lines, reasons, List.copyOf(r.conditions), inputs);
+        java.util.Map<String, Size> sizes = new java.util.LinkedHashMap<>();
+        for (var e : r.sizes.entrySet()) sizes.put(e.getKey(), new Size(e.getValue().value().toFormula(), e.getValue().line()));
+        return new TracedForward(r.className, sourceClass, module, params, entries, lines, reasons, List.copyOf(r.conditions), inputs, sizes);
     }
 }

@@ -73,6 +73,8 @@ public sealed interface Value {
     final class ObjectV implements Value {
         public final String className;
         public final Map<String, Value> attrs = new LinkedHashMap<>();
+        /** The line of the statement that first set each attribute (its __init__'s, for a module). */
+        public final Map<String, Integer> attrLines = new LinkedHashMap<>();
         /** Constructor arguments that the analysis document of this instance takes as parameters. */
         public final Map<String, Poly> ctorParams = new LinkedHashMap<>();
         /** Ordered fields of a ModelOutput-like dataclass built in forward, for outputs[0]. */
