@@ -44,7 +44,8 @@ final class LibraryOptions {
                     String text = Files.readString(f, StandardCharsets.UTF_8);
                     // a folder may hold other JSON (a config.json) and notes: only our analysis formats are read
                     if (f.toString().endsWith(".json") && !text.contains(io.flopscope.document.JsonCodec.FORMAT) && validJson(text)) continue;
-                    if (f.toString().endsWith(".md") && !text.contains("Cost Analysis")) continue;
+                    // a note has none of an analysis's landmarks; a document with a misspelled title still has some, and is read
+                    if (f.toString().endsWith(".md") && !text.contains("Cost Analysis") && !text.contains("Kernel Type") && !text.contains("Line-by-Line")) continue;
                     lib.addDocument(f.toString(), text, false);
                 }
             } catch (java.nio.charset.CharacterCodingException e) {

@@ -129,6 +129,9 @@ class BadInputsTest {
         Files.writeString(c.resolve("README.md"), "# Notes\nmy overrides\n");
         Files.writeString(c.resolve("config.json"), "{\"n_layer\": 2}");
         assertEquals(0, run("cost", "gpt2", "--library", c.toString()).code());
+        // a misspelled title is not a note: the document is read, and its error stops the command
+        Files.writeString(c.resolve("mlp.md"), mlp.replace("# Computational Cost Analysis:", "# Computational Cost Analysys:"));
+        refused(run("cost", "gpt2", "--library", c.toString()), 1, "mlp.md:1: error: title must read");
     }
 
     @Test void deepNestingIsAClearErrorNotAStackOverflow(@TempDir Path dir) throws Exception {
