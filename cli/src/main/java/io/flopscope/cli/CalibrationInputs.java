@@ -77,7 +77,11 @@ final class CalibrationInputs {
         lo.libraries = new ArrayList<>(libraries);
         lo.build(); // checks the folders once, with the usual messages
         // each measured config with --set applied, then checked as every other command checks its config
-        java.util.function.UnaryOperator<io.flopscope.evaluate.ModelConfig> adjust = c -> ResolvedModel.checked(models.sourceOptions.applyTo(c), null);
+        java.util.function.UnaryOperator<io.flopscope.evaluate.ModelConfig> adjust = c -> {
+            var checked = ResolvedModel.checked(models.sourceOptions.applyTo(c), null);
+            ResolvedModel.checkSetKeys(checked, null); // no resolved tree here: the config's own fields
+            return checked;
+        };
         if (models.source == null) {
             models.sourceOptions.refuseSourceOnly(null);
             return new Workloads(Workloads.fromLibrary(lo::build, causal), adjust, causal);

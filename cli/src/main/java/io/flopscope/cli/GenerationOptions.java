@@ -31,10 +31,7 @@ final class GenerationOptions {
         ScenarioOptions.check("--prompt", prompt);
         ScenarioOptions.check("--new", newTokens);
         ScenarioOptions.check("--batch", b);
-        Dtype d = dtype == null ? config.torchDtype().orElse(Dtype.FP32) : ScenarioOptions.parseDtype("--dtype", dtype);
-        if (d == Dtype.INT4 || d == Dtype.INT8 || d == Dtype.FP8 || d == Dtype.TF32) {
-            throw UserError.usage("--dtype " + dtype + ": activations must be fp32, bf16 or fp16; use --weight-dtype for quantised weights (and --tf32 for TF32 matmuls)");
-        }
+        Dtype d = ScenarioOptions.activations(dtype, config);
         Dtype w = weightDtype == null ? d : ScenarioOptions.parseDtype("--weight-dtype", weightDtype);
         config.value("n_positions").or(() -> config.value("max_position_embeddings")).ifPresent(max -> {
             if (max.num().longValue() < prompt + newTokens - 1) {

@@ -12,12 +12,21 @@ import picocli.CommandLine.Option;
 
 /** --library DIR... and --attn: which analyses compose a model. */
 final class LibraryOptions {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static boolean validJson(String text) {
         try {
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+            JSON.readTree(text);
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The .md and .json files under a folder, all depths, in name order (--library folders, validate DIR). */
+    static List<Path> documentFiles(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".md") || p.toString().endsWith(".json")).sorted().toList();
         }
     }
 
@@ -39,8 +48,8 @@ final class LibraryOptions {
         Library lib = Library.builtIn();
         for (Path dir : libraries) {
             if (!Files.isDirectory(dir)) throw UserError.usage("--library " + dir + ": not a folder");
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.filter(x -> x.toString().endsWith(".md") || x.toString().endsWith(".json")).sorted().toList()) {
+            try {
+                for (Path f : documentFiles(dir)) {
                     String text = Files.readString(f, StandardCharsets.UTF_8);
                     // a folder may hold other JSON (a config.json) and notes: only our analysis formats are read
                     if (f.toString().endsWith(".json") && !text.contains(io.flopscope.document.JsonCodec.FORMAT) && validJson(text)) continue;

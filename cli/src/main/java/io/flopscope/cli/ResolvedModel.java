@@ -81,7 +81,6 @@ record ResolvedModel(ModelConfig config, String rootClass, Resolver.Resolution r
             if (err != null) for (int i = 1; i < invalid.size(); i++) err.println("flopscope: error: " + invalid.get(i));
             throw UserError.failed(invalid.get(0));
         }
-        if (err == null) checkSetKeys(config, null); // no resolved tree to consult: the config's own fields
         return config;
     }
 

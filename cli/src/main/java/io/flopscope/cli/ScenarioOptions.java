@@ -143,11 +143,7 @@ final class ScenarioOptions {
         long s = p == Phase.DECODE ? 1 : seq == null ? 128 : seq;
         // in decode without --cache, the call follows a prompt of --seq tokens
         long c = cacheOf(p, seq, cache);
-        Dtype d = dtype == null ? config.torchDtype().orElse(Dtype.FP32) : parseDtype("--dtype", dtype);
-        // one rule for every command (generate and memory check the same): activations are fp32, bf16 or fp16
-        if (d == Dtype.INT4 || d == Dtype.INT8 || d == Dtype.FP8 || d == Dtype.TF32) {
-            throw UserError.usage("--dtype " + dtype + ": activations must be fp32, bf16 or fp16; use --weight-dtype for quantised weights (and --tf32 for TF32 matmuls)");
-        }
+        Dtype d = activations(dtype, config);
         Dtype w = weightDtype == null ? d : parseDtype("--weight-dtype", weightDtype);
         var max = maxPositions(config);
         if (max.isPresent() && max.get().num().longValue() < s + c) {
@@ -165,6 +161,15 @@ final class ScenarioOptions {
     static void check(String name, long v) {
         if (v < 1) throw UserError.usage(name + " " + v + ": must be at least 1");
         if (v > MAX_TOKENS) throw UserError.usage(name + " " + v + ": more than " + MAX_TOKENS + " is not a plausible scenario");
+    }
+
+    /** --dtype, else the config's torch_dtype, else fp32: one rule for every command, activations are fp32, bf16 or fp16. */
+    static Dtype activations(String dtype, ModelConfig config) {
+        Dtype d = dtype == null ? config.torchDtype().orElse(Dtype.FP32) : parseDtype("--dtype", dtype);
+        if (d == Dtype.INT4 || d == Dtype.INT8 || d == Dtype.FP8 || d == Dtype.TF32) {
+            throw UserError.usage("--dtype " + dtype + ": activations must be fp32, bf16 or fp16; use --weight-dtype for quantised weights (and --tf32 for TF32 matmuls)");
+        }
+        return d;
     }
 
     static Dtype parseDtype(String opt, String v) {

@@ -48,8 +48,8 @@ final class ValidateCommand implements Callable<Integer> {
         List<Path> out = new ArrayList<>();
         for (Path f : given) {
             if (!Files.isDirectory(f)) { out.add(f); continue; }
-            try (var walk = Files.walk(f)) {
-                List<Path> docs = walk.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".md") || p.toString().endsWith(".json")).sorted().toList();
+            try {
+                List<Path> docs = LibraryOptions.documentFiles(f);
                 if (docs.isEmpty()) throw UserError.failed(f + ": no .md or .json documents in this folder");
                 out.addAll(docs);
             } catch (IOException e) {

@@ -156,16 +156,16 @@ public final class ModelConfig {
     /** The values set over the config.json's (source values and --set), by field. */
     public Map<String, Rational> overrides() { return java.util.Collections.unmodifiableMap(overrides); }
 
-    /** Every field this config names: its config.json, its family's defaults and the names its attribute_map maps. */
+    /** Every field this config names: its config.json, its family's defaults, the names its attribute_map maps, its source's fields. */
     public Set<String> knownFields() {
         Set<String> out = new java.util.TreeSet<>();
         raw.fieldNames().forEachRemaining(out::add);
         defaults.fieldNames().forEachRemaining(out::add);
         out.addAll(aliases.keySet());
         out.addAll(aliases.values());
-        out.addAll(overrides.keySet());
+        // values set over the config (a source's defaults), but not --set's own keys: those are what is checked
+        for (String k : overrides.keySet()) if (!userSets.contains(k)) out.add(k);
         out.addAll(alsoKnown);
-        out.removeAll(userSets.stream().filter(k -> !raw.has(k) && !defaults.has(k) && !aliases.containsKey(k) && !aliases.containsValue(k) && !alsoKnown.contains(k)).toList());
         return out;
     }
 

@@ -25,7 +25,8 @@ public final class DocumentBuilder {
 
     private DocumentBuilder() {}
 
-    private static final java.util.regex.Pattern DIM = java.util.regex.Pattern.compile("^(\\w+)_dim(\\d+)$");
+    /** How the tracer names a size of a forward input: NAME_dimI (TracedForward reads shapes back by it). */
+    public static final java.util.regex.Pattern DIM = java.util.regex.Pattern.compile("^(\\w+)_dim(\\d+)$");
 
     /** What a parameter of a traced module is: the tracer names an input's sizes {@code NAME_dimI}, the rest are constructor arguments. */
     static String describe(String param) {

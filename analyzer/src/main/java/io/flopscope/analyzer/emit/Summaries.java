@@ -47,9 +47,8 @@ public final class Summaries {
     private static final Atom POSITIVE_CACHE = new Atom.Fn("positive", List.of(Poly.symbol("cache_len")));
 
     public static List<ModuleAnalysis> complete(List<ModuleAnalysis> documents, String root, Map<String, Object> config) {
-        Library builtIn = Library.builtIn();
-        List<ModuleAnalysis> docs = withJustifications(documents, builtIn);
         Library lib = Library.builtIn();
+        List<ModuleAnalysis> docs = withJustifications(documents, lib); // before the documents join it: callees' parameters
         for (ModuleAnalysis a : docs) lib.add(new LibraryEntry(a, a.className(), DocumentPositions.NONE, false));
         Resolver resolver = new Resolver(lib, false);
         List<ModuleAnalysis> out = new ArrayList<>();

@@ -49,14 +49,12 @@ public record TracedForward(String className, String sourceClass, String module,
         return sb.append(')').toString();
     }
 
-    private static final java.util.regex.Pattern DIM = java.util.regex.Pattern.compile("^(\\w+)_dim(\\d+)$");
-
     /** A call in words: the callee, the shapes of the inputs its analysis is bound to (from its NAME_dimI arguments). */
     static String calls(Recorder.Event e) {
         java.util.Map<String, java.util.TreeMap<Integer, String>> shapes = new java.util.LinkedHashMap<>();
         if (e.args() != null) {
             for (var a : e.args().entrySet()) {
-                java.util.regex.Matcher m = DIM.matcher(a.getKey());
+                java.util.regex.Matcher m = DocumentBuilder.DIM.matcher(a.getKey());
                 if (m.matches()) shapes.computeIfAbsent(m.group(1), x -> new java.util.TreeMap<>()).put(Integer.parseInt(m.group(2)), a.getValue().toFormula());
             }
         }
